@@ -1,0 +1,10 @@
+//! eval
+
+/// Command-line arguments.
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {}
+
+/// Run the command; returns the exit code (0 ok, 1 some documents failed).
+pub fn main(_args: EvalArgs) -> anyhow::Result<u8> {
+    anyhow::bail!("not implemented yet")
+}
