@@ -4,6 +4,7 @@
 //! ([`quotes`]) → link speakers to entities ([`link`]) → CSV rows ([`output`]).
 //! [`pipeline`] is the only module that uses rayon. [`eval`] scores output folders against gold.
 
+pub mod conll;
 pub mod corpus;
 pub mod doc;
 pub mod eval;
