@@ -1,10 +1,729 @@
-//! train
+//! `newsx train`: fine-tune the encoder and a token-classification head on CoNLL-2003 BIO files.
+//!
+//! Recipe: word labels on the first WordPiece of each word; consecutive whole sentences of one
+//! document packed into windows of at most 126 WordPieces (every word labelled); a word-shape
+//! embedding added to the input embeddings; AdamW (encoder and shape embedding at `--lr`, head
+//! at `--head-lr`, weight decay 0.01 except biases and layer norms), linear warm-up then linear
+//! decay, gradient clipping at 1.0, dropout 0.1, fixed seed. Dev strict F1 after every epoch.
+//! Checkpoints every `--checkpoint-every` steps; `--resume` continues an interrupted run.
 
-/// Command-line arguments.
-#[derive(Debug, clap::Args)]
-pub struct TrainArgs {}
+use crate::conll::{chunks, read_conll, ConllDoc};
+use crate::ner::model::{attention_mask, pad_u32, DropoutRng, NerConfig, NerModel, NUM_SHAPES};
+use crate::ner::{Ner, WINDOW};
+use crate::tokenize::{NerTokenizer, SHAPE_SPECIAL};
+use anyhow::{bail, Context, Result};
+use candle_core::{DType, Device, Tensor, Var};
+use candle_nn::{VarBuilder, VarMap};
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
-/// Run the command; returns the exit code (0 ok, 1 some documents failed).
-pub fn main(_args: TrainArgs) -> anyhow::Result<u8> {
-    anyhow::bail!("not implemented yet")
+/// The label map of a CoNLL-2003 model.
+pub const LABELS: [&str; 9] = [
+    "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
+];
+
+const IGNORE: u32 = u32::MAX;
+
+/// Command-line arguments of `newsx train`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TrainArgs {
+    /// CoNLL-2003 training file (BIO, IOB1 or IOB2).
+    #[arg(long)]
+    pub train: PathBuf,
+    /// CoNLL-2003 dev file, scored after every epoch.
+    #[arg(long)]
+    pub dev: PathBuf,
+    /// Base encoder folder: config.json, model.safetensors, tokenizer.json (all-MiniLM-L6-v2).
+    #[arg(long)]
+    pub base: PathBuf,
+    /// Output folder: checkpoints, per-epoch models, train.log; the final model lands here.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Epochs.
+    #[arg(long, default_value_t = 3)]
+    pub epochs: usize,
+    /// Windows per batch.
+    #[arg(long, default_value_t = 8)]
+    pub batch: usize,
+    /// Peak learning rate of the encoder.
+    #[arg(long, default_value_t = 1e-4)]
+    pub lr: f64,
+    /// Peak learning rate of the classification head.
+    #[arg(long, default_value_t = 1e-3)]
+    pub head_lr: f64,
+    /// Warm-up share of all steps.
+    #[arg(long, default_value_t = 0.1)]
+    pub warmup: f64,
+    /// Random seed (shuffling, dropout, head initialisation).
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Without the word-shape (casing) embedding, for the ablation.
+    #[arg(long)]
+    pub no_shape: bool,
+    /// Save a checkpoint every N steps.
+    #[arg(long, default_value_t = 100)]
+    pub checkpoint_every: usize,
+    /// Continue from the checkpoint in `--out`.
+    #[arg(long)]
+    pub resume: bool,
+    /// Stop after N steps in all (smoke tests).
+    #[arg(long)]
+    pub max_steps: Option<usize>,
+    /// Only the first N training documents (smoke tests).
+    #[arg(long)]
+    pub limit_docs: Option<usize>,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// One packed training window.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// `[CLS] pieces [SEP]`.
+    pub ids: Vec<u32>,
+    /// Shape ids, same length.
+    pub shapes: Vec<u32>,
+    /// Label ids at first pieces, [`u32::MAX`] elsewhere.
+    pub labels: Vec<u32>,
+}
+
+/// Pack the sentences of each document into windows of at most [`WINDOW`] pieces.
+pub fn pack(docs: &[ConllDoc], tok: &NerTokenizer) -> Result<Vec<Example>> {
+    let label_id: HashMap<&str, u32> = LABELS
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (*l, i as u32))
+        .collect();
+    let mut out = Vec::new();
+    for doc in docs {
+        let mut cur: Option<Example> = None;
+        for s in &doc.sentences {
+            let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
+            let p = tok.encode_words(&words)?;
+            // Per-word piece ranges, so that a long sentence can be cut between words.
+            let mut seg_ids = Vec::new();
+            let mut seg_shapes = Vec::new();
+            let mut seg_labels = Vec::new();
+            let mut word_breaks = vec![0usize];
+            for (wi, fp) in p.first_piece.iter().enumerate() {
+                let Some(start) = *fp else { continue };
+                let end = p.first_piece[wi + 1..]
+                    .iter()
+                    .flatten()
+                    .next()
+                    .copied()
+                    .unwrap_or(p.ids.len());
+                let tag = &s.tags[wi];
+                let lab = *label_id
+                    .get(tag.as_str())
+                    .with_context(|| format!("unknown tag {tag}"))?;
+                for k in start..end {
+                    seg_ids.push(p.ids[k]);
+                    seg_shapes.push(p.shapes[k]);
+                    seg_labels.push(if k == start { lab } else { IGNORE });
+                }
+                word_breaks.push(seg_ids.len());
+            }
+            // Cut an over-long sentence into pieces at word breaks.
+            let mut from = 0;
+            while from < seg_ids.len() {
+                let mut to = seg_ids.len();
+                if to - from > WINDOW {
+                    to = *word_breaks
+                        .iter()
+                        .rev()
+                        .find(|&&b| b > from && b - from <= WINDOW)
+                        .unwrap_or(&(from + WINDOW));
+                }
+                let len = to - from;
+                let fits = cur
+                    .as_ref()
+                    .is_some_and(|c| c.ids.len() - 1 + len <= WINDOW);
+                if !fits {
+                    if let Some(c) = cur.take() {
+                        out.push(close(c, tok));
+                    }
+                    cur = Some(Example {
+                        ids: vec![tok.cls],
+                        shapes: vec![SHAPE_SPECIAL],
+                        labels: vec![IGNORE],
+                    });
+                }
+                let c = cur.as_mut().expect("window open");
+                c.ids.extend_from_slice(&seg_ids[from..to]);
+                c.shapes.extend_from_slice(&seg_shapes[from..to]);
+                c.labels.extend_from_slice(&seg_labels[from..to]);
+                from = to;
+            }
+        }
+        if let Some(c) = cur.take() {
+            out.push(close(c, tok));
+        }
+    }
+    Ok(out)
+}
+
+fn close(mut c: Example, tok: &NerTokenizer) -> Example {
+    c.ids.push(tok.sep);
+    c.shapes.push(SHAPE_SPECIAL);
+    c.labels.push(IGNORE);
+    c
+}
+
+/// HF BERT `config.json` fields we read from the base model.
+#[derive(Deserialize)]
+struct HfConfig {
+    vocab_size: usize,
+    hidden_size: usize,
+    num_hidden_layers: usize,
+    num_attention_heads: usize,
+    intermediate_size: usize,
+    max_position_embeddings: usize,
+    type_vocab_size: usize,
+    layer_norm_eps: f64,
+}
+
+/// Build the model config from the base encoder's `config.json`.
+pub fn config_from_base(base: &Path, shapes: bool) -> Result<NerConfig> {
+    let p = base.join("config.json");
+    let hf: HfConfig = serde_json::from_str(
+        &std::fs::read_to_string(&p).with_context(|| format!("{}: cannot read", p.display()))?,
+    )
+    .with_context(|| format!("{}: not a BERT config", p.display()))?;
+    Ok(NerConfig {
+        vocab_size: hf.vocab_size,
+        hidden_size: hf.hidden_size,
+        num_hidden_layers: hf.num_hidden_layers,
+        num_attention_heads: hf.num_attention_heads,
+        intermediate_size: hf.intermediate_size,
+        max_position_embeddings: hf.max_position_embeddings,
+        type_vocab_size: hf.type_vocab_size,
+        layer_norm_eps: hf.layer_norm_eps,
+        hidden_dropout_prob: 0.1,
+        attention_probs_dropout_prob: 0.1,
+        num_shapes: if shapes { NUM_SHAPES } else { 0 },
+        id2label: LABELS.iter().map(|s| s.to_string()).collect(),
+    })
+}
+
+/// A fresh model whose encoder tensors come from `base/model.safetensors`; returns the var map
+/// and the model. Errors when a base tensor the encoder needs is missing.
+pub fn init_model(
+    base: &Path,
+    config: &NerConfig,
+    dev: &Device,
+    rng: &DropoutRng,
+) -> Result<(VarMap, NerModel)> {
+    let varmap = VarMap::new();
+    let vb = VarBuilder::from_varmap(&varmap, DType::F32, dev);
+    let model = NerModel::load(vb, config)?;
+    let wpath = base.join("model.safetensors");
+    let base_t = candle_core::safetensors::load(&wpath, dev)
+        .with_context(|| format!("{}: cannot load", wpath.display()))?;
+    let data = varmap.data().lock().expect("varmap lock");
+    let mut loaded = 0;
+    for (name, var) in data.iter() {
+        let key = name.strip_prefix("bert.").unwrap_or(name);
+        match base_t
+            .get(key)
+            .or_else(|| base_t.get(&format!("bert.{key}")))
+        {
+            Some(t) => {
+                var.set(&t.to_dtype(DType::F32)?)?;
+                loaded += 1;
+            }
+            None if name == "classifier.weight" => {
+                // Normal(0, 0.02) from the seeded generator.
+                let shape = var.shape().clone();
+                let w = rng.normal(shape.elem_count(), 0.02);
+                var.set(&Tensor::from_vec(w, shape, dev)?)?;
+            }
+            None if name.starts_with("classifier.") || name.contains("shape_embeddings") => {
+                var.set(&var.zeros_like()?)?;
+            }
+            None => bail!("{}: no tensor {name}", wpath.display()),
+        }
+    }
+    drop(data);
+    if loaded == 0 {
+        bail!("{}: no encoder tensors loaded", wpath.display());
+    }
+    Ok((varmap, model))
+}
+
+fn no_decay(name: &str) -> bool {
+    name.ends_with(".bias") || name.contains("LayerNorm")
+}
+
+/// AdamW with per-parameter learning-rate scale and weight decay, whose moments can be saved.
+struct AdamW {
+    params: Vec<(String, Var, f64, f64)>, // name, var, lr scale, weight decay
+    m: Vec<Tensor>,
+    v: Vec<Tensor>,
+    t: usize,
+}
+
+impl AdamW {
+    fn new(varmap: &VarMap, head_scale: f64) -> Result<Self> {
+        let data = varmap.data().lock().expect("varmap lock");
+        let mut names: Vec<&String> = data.keys().collect();
+        names.sort();
+        let mut params = Vec::new();
+        let (mut m, mut v) = (Vec::new(), Vec::new());
+        for n in names {
+            let var = data[n].clone();
+            let scale = if n.starts_with("classifier.") {
+                head_scale
+            } else {
+                1.0
+            };
+            let wd = if no_decay(n) { 0.0 } else { 0.01 };
+            m.push(var.zeros_like()?);
+            v.push(var.zeros_like()?);
+            params.push((n.clone(), var, scale, wd));
+        }
+        Ok(Self { params, m, v, t: 0 })
+    }
+
+    fn step(
+        &mut self,
+        grads: &candle_core::backprop::GradStore,
+        lr: f64,
+        clip: f64,
+    ) -> Result<f64> {
+        let (b1, b2, eps) = (0.9, 0.999, 1e-8);
+        // Global gradient norm for clipping.
+        let mut sq = 0f64;
+        for (_, var, _, _) in &self.params {
+            if let Some(g) = grads.get(var) {
+                sq += g.sqr()?.sum_all()?.to_scalar::<f32>()? as f64;
+            }
+        }
+        let norm = sq.sqrt();
+        let gscale = if norm > clip { clip / norm } else { 1.0 };
+        self.t += 1;
+        let c1 = 1.0 - b1f(b1, self.t);
+        let c2 = 1.0 - b1f(b2, self.t);
+        for (i, (_, var, scale, wd)) in self.params.iter().enumerate() {
+            let Some(g) = grads.get(var) else { continue };
+            let g = (g * gscale)?;
+            let m = ((&self.m[i] * b1)? + (&g * (1.0 - b1))?)?;
+            let v = ((&self.v[i] * b2)? + (g.sqr()? * (1.0 - b2))?)?;
+            let lr_i = lr * scale;
+            let update = ((&m / c1)? / ((&v / c2)?.sqrt()? + eps)?)?;
+            let mut theta = var.as_tensor().clone();
+            if *wd > 0.0 {
+                theta = (theta * (1.0 - lr_i * wd))?;
+            }
+            var.set(&(theta - (update * lr_i)?)?)?;
+            self.m[i] = m;
+            self.v[i] = v;
+        }
+        Ok(norm)
+    }
+
+    fn save(&self, path: &Path) -> Result<()> {
+        let mut map = HashMap::new();
+        for (i, (n, _, _, _)) in self.params.iter().enumerate() {
+            map.insert(format!("m.{n}"), self.m[i].clone());
+            map.insert(format!("v.{n}"), self.v[i].clone());
+        }
+        candle_core::safetensors::save(&map, path)?;
+        Ok(())
+    }
+
+    fn load(&mut self, path: &Path, t: usize, dev: &Device) -> Result<()> {
+        let map = candle_core::safetensors::load(path, dev)?;
+        for (i, (n, _, _, _)) in self.params.iter().enumerate() {
+            self.m[i] = map
+                .get(&format!("m.{n}"))
+                .with_context(|| format!("{}: no m.{n}", path.display()))?
+                .clone();
+            self.v[i] = map
+                .get(&format!("v.{n}"))
+                .with_context(|| format!("{}: no v.{n}", path.display()))?
+                .clone();
+        }
+        self.t = t;
+        Ok(())
+    }
+}
+
+fn b1f(b: f64, t: usize) -> f64 {
+    b.powi(t as i32)
+}
+
+/// Where a run stands; saved with every checkpoint.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct State {
+    epoch: usize,
+    step_in_epoch: usize,
+    global_step: usize,
+    seed: u64,
+}
+
+fn lr_at(step: usize, total: usize, warmup: usize, peak: f64) -> f64 {
+    if step < warmup {
+        peak * (step + 1) as f64 / warmup.max(1) as f64
+    } else {
+        peak * (total - step) as f64 / (total - warmup).max(1) as f64
+    }
+}
+
+/// Strict conlleval scores from word tags: `(precision, recall, f1)` micro plus per label.
+pub fn score_tags(gold: &[Vec<String>], pred: &[Vec<String>]) -> (f64, f64, f64, Vec<String>) {
+    let mut counts: HashMap<String, (usize, usize, usize)> = HashMap::new(); // tp, npred, ngold
+    for (g, p) in gold.iter().zip(pred) {
+        let gc = chunks(g);
+        let pc = chunks(p);
+        for c in &gc {
+            counts.entry(c.2.clone()).or_default().2 += 1;
+        }
+        for c in &pc {
+            let e = counts.entry(c.2.clone()).or_default();
+            e.1 += 1;
+            if gc.contains(c) {
+                e.0 += 1;
+            }
+        }
+    }
+    let prf = |tp: usize, np: usize, ng: usize| {
+        let p = if np == 0 { 0.0 } else { tp as f64 / np as f64 };
+        let r = if ng == 0 { 0.0 } else { tp as f64 / ng as f64 };
+        let f = if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        };
+        (p, r, f)
+    };
+    let (tp, np, ng) = counts
+        .values()
+        .fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
+    let (p, r, f) = prf(tp, np, ng);
+    let mut labels: Vec<&String> = counts.keys().collect();
+    labels.sort();
+    let per = labels
+        .into_iter()
+        .map(|l| {
+            let c = counts[l];
+            let (p, r, f) = prf(c.0, c.1, c.2);
+            format!(
+                "{l}: P {:.2} R {:.2} F1 {:.2}",
+                p * 100.0,
+                r * 100.0,
+                f * 100.0
+            )
+        })
+        .collect();
+    (p, r, f, per)
+}
+
+/// Tag every sentence of the dev documents with the model, document by document (the same
+/// windows as `newsx extract`).
+pub fn predict_docs(ner: &Ner, docs: &[ConllDoc]) -> Result<(Vec<Vec<String>>, Vec<Vec<String>>)> {
+    let mut gold = Vec::new();
+    let mut pred = Vec::new();
+    for d in docs {
+        let words: Vec<&str> = d
+            .sentences
+            .iter()
+            .flat_map(|s| s.words.iter().map(String::as_str))
+            .collect();
+        let tags = ner.predict_words(&words)?;
+        let mut k = 0;
+        for s in &d.sentences {
+            gold.push(s.tags.clone());
+            let mut p = Vec::with_capacity(s.words.len());
+            for _ in &s.words {
+                p.push(tag_str(tags[k].0));
+                k += 1;
+            }
+            pred.push(p);
+        }
+    }
+    Ok((gold, pred))
+}
+
+fn tag_str(t: crate::ner::Tag) -> String {
+    match t {
+        crate::ner::Tag::O => "O".into(),
+        crate::ner::Tag::B(l) => format!("B-{}", l.as_str()),
+        crate::ner::Tag::I(l) => format!("I-{}", l.as_str()),
+    }
+}
+
+/// Write a shippable model folder: config.json, tokenizer.json (truncation and padding off),
+/// model.safetensors in f16.
+pub fn export(varmap: &VarMap, config: &NerConfig, tok: &NerTokenizer, dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let data = varmap.data().lock().expect("varmap lock");
+    let mut map = HashMap::new();
+    for (n, v) in data.iter() {
+        map.insert(n.clone(), v.as_tensor().to_dtype(DType::F16)?);
+    }
+    drop(data);
+    let tmp = dir.join("model.safetensors.tmp");
+    candle_core::safetensors::save(&map, &tmp)?;
+    std::fs::rename(&tmp, dir.join("model.safetensors"))?;
+    std::fs::write(
+        dir.join("config.json"),
+        serde_json::to_string_pretty(config)? + "\n",
+    )?;
+    tok.inner()
+        .save(dir.join("tokenizer.json"), true)
+        .map_err(|e| anyhow::anyhow!("saving tokenizer: {e}"))?;
+    Ok(())
+}
+
+fn log_line(out: &Path, line: &str) -> Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(out.join("train.log"))?;
+    writeln!(f, "{line}")?;
+    Ok(())
+}
+
+/// Run `newsx train`.
+pub fn main(args: TrainArgs) -> Result<u8> {
+    let dev = Device::Cpu;
+    std::fs::create_dir_all(&args.out)?;
+    let tok = NerTokenizer::load(&args.base.join("tokenizer.json"))?;
+    let config = config_from_base(&args.base, !args.no_shape)?;
+    let mut train_docs = read_conll(&args.train)?;
+    if let Some(n) = args.limit_docs {
+        train_docs.truncate(n);
+    }
+    let dev_docs = read_conll(&args.dev)?;
+    let examples = pack(&train_docs, &tok)?;
+    let pieces: usize = examples.iter().map(|e| e.ids.len()).sum();
+    eprintln!(
+        "train: {} documents -> {} windows, {} WordPieces; dev: {} documents",
+        train_docs.len(),
+        examples.len(),
+        pieces,
+        dev_docs.len()
+    );
+    let rng = DropoutRng::new(args.seed);
+    let (varmap, model) = init_model(&args.base, &config, &dev, &rng)?;
+    let mut opt = AdamW::new(&varmap, args.head_lr / args.lr)?;
+    let steps_per_epoch = examples.len().div_ceil(args.batch);
+    let total = args
+        .max_steps
+        .unwrap_or(usize::MAX)
+        .min(steps_per_epoch * args.epochs);
+    let warmup = (total as f64 * args.warmup) as usize;
+    let ckpt = args.out.join("checkpoint");
+    let mut state = State {
+        epoch: 0,
+        step_in_epoch: 0,
+        global_step: 0,
+        seed: args.seed,
+    };
+    let mut rng_reseed = None;
+    if args.resume && ckpt.join("state.json").is_file() {
+        state = serde_json::from_str(&std::fs::read_to_string(ckpt.join("state.json"))?)?;
+        let mut vm = varmap.clone();
+        vm.load(ckpt.join("model.safetensors"))?;
+        opt.load(&ckpt.join("optim.safetensors"), state.global_step, &dev)?;
+        // Dropout masks after a resume come from a generator re-seeded at the resumed step.
+        rng_reseed = Some(args.seed + state.global_step as u64);
+        eprintln!(
+            "resumed at epoch {} step {}",
+            state.epoch + 1,
+            state.step_in_epoch
+        );
+    }
+    log_line(
+        &args.out,
+        &format!(
+            "# {}",
+            serde_json::to_string(&serde_json::json!({
+                "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "head_lr": args.head_lr,
+                "warmup": args.warmup, "seed": args.seed, "shape": !args.no_shape,
+                "windows": examples.len(), "pieces": pieces, "total_steps": total
+            }))?
+        ),
+    )?;
+    let rng = match rng_reseed {
+        Some(s) => DropoutRng::new(s),
+        None => rng,
+    };
+    let bar = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(total as u64)
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:30}] step {pos}/{len} {msg} ETA {eta_precise}",
+        )
+        .expect("template")
+        .progress_chars("=> "),
+    );
+    bar.set_position(state.global_step as u64);
+    let started = Instant::now();
+    let mut seen_pieces = 0usize;
+    let mut avg_loss = 0f64;
+    while state.epoch < args.epochs && state.global_step < total {
+        let mut order: Vec<usize> = (0..examples.len()).collect();
+        let mut shuffle_rng = rand::rngs::StdRng::seed_from_u64(args.seed + state.epoch as u64);
+        order.shuffle(&mut shuffle_rng);
+        let batches: Vec<&[usize]> = order.chunks(args.batch).collect();
+        while state.step_in_epoch < batches.len() && state.global_step < total {
+            let b = batches[state.step_in_epoch];
+            let rows: Vec<&Example> = b.iter().map(|&i| &examples[i]).collect();
+            let ids = pad_u32(
+                &rows.iter().map(|e| e.ids.as_slice()).collect::<Vec<_>>(),
+                tok.pad,
+                &dev,
+            )?;
+            let shapes = pad_u32(
+                &rows.iter().map(|e| e.shapes.as_slice()).collect::<Vec<_>>(),
+                SHAPE_SPECIAL,
+                &dev,
+            )?;
+            let lens: Vec<usize> = rows.iter().map(|e| e.ids.len()).collect();
+            let mask = attention_mask(&lens, &dev)?;
+            let t = *lens.iter().max().unwrap_or(&0);
+            let mut pos = Vec::new();
+            let mut tgt = Vec::new();
+            for (ri, e) in rows.iter().enumerate() {
+                for (ti, &l) in e.labels.iter().enumerate() {
+                    if l != IGNORE {
+                        pos.push((ri * t + ti) as u32);
+                        tgt.push(l);
+                    }
+                }
+            }
+            let logits = model.forward(&ids, &shapes, &mask, Some(&rng))?;
+            let nl = config.id2label.len();
+            let flat = logits.reshape((rows.len() * t, nl))?;
+            let sel = flat.index_select(&Tensor::new(pos.as_slice(), &dev)?, 0)?;
+            let loss = candle_nn::loss::cross_entropy(&sel, &Tensor::new(tgt.as_slice(), &dev)?)?;
+            let grads = loss.backward()?;
+            let lr = lr_at(state.global_step, total, warmup, args.lr);
+            opt.step(&grads, lr, 1.0)?;
+            let lv = loss.to_scalar::<f32>()? as f64;
+            avg_loss = if state.global_step == 0 {
+                lv
+            } else {
+                0.98 * avg_loss + 0.02 * lv
+            };
+            seen_pieces += lens.iter().sum::<usize>();
+            state.step_in_epoch += 1;
+            state.global_step += 1;
+            let tps = seen_pieces as f64 / started.elapsed().as_secs_f64();
+            bar.set_message(format!(
+                "epoch {} loss {avg_loss:.4} lr {lr:.2e} {tps:.0} WordPieces/s",
+                state.epoch + 1
+            ));
+            bar.inc(1);
+            if state.global_step % args.checkpoint_every == 0 {
+                save_checkpoint(&varmap, &opt, &state, &ckpt)?;
+                log_line(
+                    &args.out,
+                    &format!(
+                        "step {} epoch {} loss {avg_loss:.4} lr {lr:.3e} {tps:.0} pieces/s elapsed {:.0}s",
+                        state.global_step,
+                        state.epoch + 1,
+                        started.elapsed().as_secs_f64()
+                    ),
+                )?;
+            }
+        }
+        // End of epoch: dev score, export, checkpoint.
+        let epoch = state.epoch + 1;
+        let t0 = Instant::now();
+        let ner = Ner::from_parts(
+            NerModel::load(VarBuilder::from_varmap(&varmap, DType::F32, &dev), &config)?,
+            NerTokenizer::load(&args.base.join("tokenizer.json"))?,
+            dev.clone(),
+        )?;
+        let (gold, pred) = predict_docs(&ner, &dev_docs)?;
+        let (p, r, f, per) = score_tags(&gold, &pred);
+        let line = format!(
+            "epoch {epoch} dev P {:.2} R {:.2} F1 {:.2} | {} | loss {avg_loss:.4} | dev in {:.0}s",
+            p * 100.0,
+            r * 100.0,
+            f * 100.0,
+            per.join(" | "),
+            t0.elapsed().as_secs_f64()
+        );
+        bar.println(&line);
+        log_line(&args.out, &line)?;
+        export(
+            &varmap,
+            &config,
+            &tok,
+            &args.out.join(format!("epoch{epoch}")),
+        )?;
+        state.epoch += 1;
+        state.step_in_epoch = 0;
+        save_checkpoint(&varmap, &opt, &state, &ckpt)?;
+    }
+    bar.finish_and_clear();
+    export(&varmap, &config, &tok, &args.out)?;
+    eprintln!(
+        "trained {} steps in {:.0}s; model written to {}",
+        state.global_step,
+        started.elapsed().as_secs_f64(),
+        args.out.display()
+    );
+    Ok(0)
+}
+
+fn save_checkpoint(varmap: &VarMap, opt: &AdamW, state: &State, dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    varmap.save(dir.join("model.safetensors.tmp"))?;
+    opt.save(&dir.join("optim.safetensors.tmp"))?;
+    std::fs::rename(
+        dir.join("model.safetensors.tmp"),
+        dir.join("model.safetensors"),
+    )?;
+    std::fs::rename(
+        dir.join("optim.safetensors.tmp"),
+        dir.join("optim.safetensors"),
+    )?;
+    std::fs::write(dir.join("state.json"), serde_json::to_string(state)?)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schedule_warms_up_and_decays() {
+        assert!((lr_at(0, 100, 10, 1.0) - 0.1).abs() < 1e-9);
+        assert!((lr_at(9, 100, 10, 1.0) - 1.0).abs() < 1e-9);
+        assert!((lr_at(10, 100, 10, 1.0) - 1.0).abs() < 1e-9);
+        assert!(lr_at(99, 100, 10, 1.0) < 0.02);
+    }
+
+    #[test]
+    fn scoring_is_conlleval() {
+        let g = vec![vec![
+            "B-PER".into(),
+            "I-PER".into(),
+            "O".into(),
+            "B-LOC".into(),
+        ]];
+        let p = vec![vec![
+            "B-PER".into(),
+            "I-PER".into(),
+            "O".into(),
+            "B-ORG".into(),
+        ]];
+        let (pr, r, f, _) = score_tags(&g, &p);
+        assert!((pr - 0.5).abs() < 1e-9 && (r - 0.5).abs() < 1e-9 && (f - 0.5).abs() < 1e-9);
+    }
 }
