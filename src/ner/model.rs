@@ -367,3 +367,87 @@ pub fn attention_mask(lens: &[usize], device: &Device) -> Result<Tensor> {
     }
     Tensor::from_vec(flat, (lens.len(), t), device)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use candle_nn::VarMap;
+
+    fn tiny() -> NerConfig {
+        NerConfig {
+            vocab_size: 50,
+            hidden_size: 8,
+            num_hidden_layers: 2,
+            num_attention_heads: 2,
+            intermediate_size: 16,
+            max_position_embeddings: 32,
+            type_vocab_size: 2,
+            layer_norm_eps: 1e-12,
+            hidden_dropout_prob: 0.1,
+            attention_probs_dropout_prob: 0.1,
+            num_shapes: NUM_SHAPES,
+            id2label: vec!["O".into(), "B-PER".into(), "I-PER".into()],
+        }
+    }
+
+    /// Every parameter, layer norms and the shape embedding included, gets a non-zero gradient.
+    #[test]
+    fn every_parameter_receives_a_gradient() {
+        let dev = Device::Cpu;
+        let varmap = VarMap::new();
+        let vb = VarBuilder::from_varmap(&varmap, DType::F32, &dev);
+        let cfg = tiny();
+        let model = NerModel::load(vb, &cfg).unwrap();
+        // The shape embedding starts at zero; give it values so that its own gradient is not
+        // masked by symmetry, as after a few training steps.
+        let rng = DropoutRng::new(7);
+        for (name, var) in varmap.data().lock().unwrap().iter() {
+            let n = var.elem_count();
+            let t = Tensor::from_vec(rng.normal(n, 0.5), var.shape(), &dev).unwrap();
+            let t = if name.contains("LayerNorm.weight") {
+                (t + 1.0).unwrap()
+            } else {
+                t
+            };
+            var.set(&t).unwrap();
+        }
+        let ids = pad_u32(&[&[1, 5, 7, 9, 2], &[1, 4, 2]], 0, &dev).unwrap();
+        let shapes = pad_u32(&[&[0, 2, 1, 3, 0], &[0, 1, 0]], 0, &dev).unwrap();
+        let mask = attention_mask(&[5, 3], &dev).unwrap();
+        let logits = model.forward(&ids, &shapes, &mask, Some(&rng)).unwrap();
+        assert_eq!(logits.dims(), &[2, 5, 3]);
+        let target = Tensor::new(&[0u32, 1, 2, 0, 1, 2, 0, 1, 2, 0], &dev).unwrap();
+        let loss =
+            candle_nn::loss::cross_entropy(&logits.reshape((10, 3)).unwrap(), &target).unwrap();
+        let grads = loss.backward().unwrap();
+        let data = varmap.data().lock().unwrap();
+        assert!(data.len() >= 2 * 16 + 8);
+        for (name, var) in data.iter() {
+            let g = grads
+                .get(var)
+                .unwrap_or_else(|| panic!("{name}: no gradient"));
+            let norm = g
+                .sqr()
+                .unwrap()
+                .sum_all()
+                .unwrap()
+                .to_scalar::<f32>()
+                .unwrap();
+            assert!(norm > 0.0, "{name}: zero gradient");
+        }
+    }
+
+    #[test]
+    fn dropout_drops_in_training_only() {
+        let dev = Device::Cpu;
+        let x = Tensor::ones((1000,), DType::F32, &dev).unwrap();
+        let rng = DropoutRng::new(1);
+        let y = dropout(&x, 0.1, Some(&rng)).unwrap().to_vec1::<f32>().unwrap();
+        let zeros = y.iter().filter(|&&v| v == 0.0).count();
+        assert!((50..150).contains(&zeros), "{zeros} zeros");
+        let kept = y.iter().find(|&&v| v != 0.0).copied().unwrap();
+        assert!((kept - 1.0 / 0.9).abs() < 1e-6);
+        let z = dropout(&x, 0.1, None).unwrap().to_vec1::<f32>().unwrap();
+        assert!(z.iter().all(|&v| v == 1.0));
+    }
+}

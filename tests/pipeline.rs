@@ -1,0 +1,120 @@
+//! End-to-end tests of `newsx extract` with the shipped model in `models/ner`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn newsx() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_newsx"));
+    c.current_dir(root());
+    c
+}
+
+fn extract(inputs: &[&Path], out: &Path, threads: usize) -> std::process::Output {
+    let mut c = newsx();
+    c.arg("extract");
+    for i in inputs {
+        c.arg(i);
+    }
+    c.arg("--out")
+        .arg(out)
+        .arg("--threads")
+        .arg(threads.to_string())
+        .arg("--quiet");
+    c.output().expect("run newsx")
+}
+
+fn read_rows(path: &Path) -> Vec<csv::StringRecord> {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    r.records().map(|x| x.unwrap()).collect()
+}
+
+#[test]
+fn output_is_byte_identical_for_any_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = root().join("corpus");
+    let a = tmp.path().join("t1");
+    let b = tmp.path().join("t3");
+    let oa = extract(&[&corpus], &a, 1);
+    assert!(oa.status.success(), "{}", String::from_utf8_lossy(&oa.stderr));
+    let ob = extract(&[&corpus], &b, 3);
+    assert!(ob.status.success(), "{}", String::from_utf8_lossy(&ob.stderr));
+    for f in ["entities.csv", "quotes.csv", "relations.csv", "documents.csv"] {
+        let x = std::fs::read(a.join(f)).unwrap();
+        let y = std::fs::read(b.join(f)).unwrap();
+        assert!(x == y, "{f} differs between --threads 1 and --threads 3");
+    }
+    assert!(read_rows(&a.join("entities.csv")).len() > 10);
+}
+
+#[test]
+fn long_article_windows_lose_and_double_nothing() {
+    // About 40 windows of 126 WordPieces: every copy of the paragraph must keep its entities.
+    let para = "Barack Obama met Angela Merkel in Paris on Tuesday, officials said.\n\n";
+    let n = 300;
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("long.txt");
+    std::fs::write(&file, para.repeat(n)).unwrap();
+    let out = tmp.path().join("out");
+    let o = extract(&[&file], &out, 2);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = read_rows(&out.join("entities.csv"));
+    let count = |label: &str, text: &str| {
+        rows.iter()
+            .filter(|r| &r[4] == label && &r[3] == text)
+            .count()
+    };
+    assert_eq!(count("PER", "Barack Obama"), n);
+    assert_eq!(count("PER", "Angela Merkel"), n);
+    assert_eq!(count("LOC", "Paris"), n);
+    // No two mentions overlap.
+    let mut spans: Vec<(usize, usize)> = rows
+        .iter()
+        .map(|r| (r[1].parse().unwrap(), r[2].parse().unwrap()))
+        .collect();
+    spans.sort();
+    for w in spans.windows(2) {
+        assert!(w[0].1 <= w[1].0, "overlapping mentions {:?}", w);
+    }
+}
+
+#[test]
+fn shipped_model_scores_on_the_sample_article() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let seed = root().join("corpus/seed.txt");
+    let o = extract(&[&seed], &out, 2);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Score only the seed document against the gold set.
+    let gold = tmp.path().join("gold");
+    std::fs::create_dir_all(&gold).unwrap();
+    let src = std::fs::read_to_string(root().join("corpus/gold/entities.csv")).unwrap();
+    let mut lines = src.lines();
+    let mut kept = vec![lines.next().unwrap().to_string()];
+    kept.extend(
+        lines
+            .filter(|l| l.starts_with("seed,"))
+            .map(String::from),
+    );
+    std::fs::write(gold.join("entities.csv"), kept.join("\n") + "\n").unwrap();
+    let e = newsx()
+        .args(["eval", "--gold"])
+        .arg(&gold)
+        .arg("--pred")
+        .arg(&out)
+        .arg("--out")
+        .arg(tmp.path().join("scores"))
+        .output()
+        .unwrap();
+    assert!(e.status.success(), "{}", String::from_utf8_lossy(&e.stderr));
+    let scores = read_rows(&tmp.path().join("scores/scores.csv"));
+    let f1 = scores
+        .iter()
+        .find(|r| r.iter().any(|c| c == "entities") && r.iter().any(|c| c == "strict"))
+        .and_then(|r| r.iter().last().map(|v| v.parse::<f64>().unwrap()))
+        .expect("strict entity F1 row in scores.csv");
+    assert!(f1 >= 0.90, "strict entity F1 on the sample article {f1} < 0.90");
+}
