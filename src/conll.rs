@@ -87,8 +87,7 @@ pub fn parse_conll(raw: &str) -> Result<Vec<ConllDoc>> {
             );
         }
         let tag = cols[cols.len() - 1];
-        let ok = tag == "O"
-            || ((tag.starts_with("B-") || tag.starts_with("I-")) && tag.len() > 2);
+        let ok = tag == "O" || ((tag.starts_with("B-") || tag.starts_with("I-")) && tag.len() > 2);
         if !ok {
             let col = line.rfind(tag).unwrap_or(0) + 1;
             bail!("line {}, column {col}: bad NER tag {tag:?}", lineno + 1);
