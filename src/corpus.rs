@@ -4,6 +4,7 @@
 //! Used by `newsx extract` and by `newsx eval` (brat gold comes as text plus annotations).
 //! A file that cannot be read is an error for that document only ([`ReadError`]); the caller
 //! records it and goes on with the others.
+#![deny(missing_docs)]
 
 use crate::doc::Document;
 use anyhow::{bail, Context};

@@ -7,6 +7,7 @@
 //! cells (a leading `'` before `= + - @ TAB CR`, stripped again by the readers); an optional UTF-8
 //! BOM for spreadsheet programs (`--excel`); rows sorted by `doc_id, start, end`; files written
 //! under a temporary name and renamed only when complete.
+#![deny(missing_docs)]
 
 use crate::corpus::InputFile;
 use crate::doc::{CharIndex, DocOutput, Document, RelationKind, Span};

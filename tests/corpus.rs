@@ -190,3 +190,46 @@ fn a_bad_document_does_not_stop_the_batch() {
     assert!(rows[2][6].contains("NUL byte at byte 1"));
     assert!(rows[3][6].contains("larger than the limit"));
 }
+
+/// Every `text` cell of the corpus gold set is exactly `document[start..end]` in code points.
+#[test]
+fn corpus_gold_offsets_slice_back() {
+    let root = crate::util::root().join("corpus");
+    let mut texts = std::collections::HashMap::new();
+    for f in collect_inputs(std::slice::from_ref(&root)).unwrap() {
+        let doc = read_document(&f, DEFAULT_MAX_BYTES).unwrap();
+        texts.insert(f.doc_id, doc.text.chars().collect::<Vec<char>>());
+    }
+    assert_eq!(texts.len(), 5);
+    let slice = |doc: &str, s: &str, e: &str| -> String {
+        let chars = &texts[doc];
+        let (s, e): (usize, usize) = (s.parse().unwrap(), e.parse().unwrap());
+        chars[s..e].iter().collect()
+    };
+    let check = |file: &str, triples: &[(usize, usize, usize)]| -> usize {
+        let t = newsx::output::CsvTable::read(&root.join("gold").join(file)).unwrap();
+        for (line, row) in &t.rows {
+            for &(s, e, text) in triples {
+                assert_eq!(
+                    slice(&row[0], &row[s], &row[e]),
+                    row[text],
+                    "{file} line {line}: {} [{}, {})",
+                    t.header[text],
+                    row[s],
+                    row[e]
+                );
+            }
+        }
+        t.rows.len()
+    };
+    assert_eq!(check("entities.csv", &[(1, 2, 3)]), 73);
+    // quotes: text, cue, speaker_text
+    assert_eq!(
+        check("quotes.csv", &[(3, 4, 5), (7, 8, 6), (10, 11, 9)]),
+        34
+    );
+    let (_, docs) = read_csv(&root.join("gold/documents.csv"));
+    for d in docs {
+        assert_eq!(d[3], texts[&d[0]].len().to_string(), "{}", d[0]);
+    }
+}

@@ -217,6 +217,10 @@ fn convert(bin: &str, profile: &Path, input: &Path, to: &str, outdir: &Path) -> 
 #[test]
 fn libreoffice_round_trip_keeps_text_and_evaluates_nothing() {
     let Some(bin) = soffice() else {
+        assert!(
+            std::env::var_os("NEWSX_REQUIRE_SOFFICE").is_none(),
+            "NEWSX_REQUIRE_SOFFICE is set but soffice is not installed"
+        );
         eprintln!("SKIP libreoffice_round_trip: soffice not found (install libreoffice-calc-nogui; .ci/run does)");
         return;
     };

@@ -1,5 +1,6 @@
 //! Loading a gold or predicted set: a folder in the CSV contract, CoNLL-2003 BIO files, or brat
 //! standoff (`.ann` beside `.txt`). Every format becomes the same [`Set`] with code-point offsets.
+#![deny(missing_docs)]
 
 use super::matching::{Mention, QuoteMention};
 use crate::corpus::{read_document, InputFile, DEFAULT_MAX_BYTES};
@@ -595,6 +596,10 @@ fn parse_ann(
             let mut args = Vec::new();
             let mut col = id.len() + 2;
             for a in spec.split(' ') {
+                if a.is_empty() {
+                    col += 1; // doubled or trailing blank
+                    continue;
+                }
                 let (role, target) = a
                     .split_once(':')
                     .ok_or_else(|| err(ln, col, format!("expected ROLE:ID, found {a:?}")))?;
@@ -636,6 +641,18 @@ mod tests {
         assert_eq!(quote_kind(&c, 0, c.len()).0, "mixed");
         let c: Vec<char> = "that it rained".chars().collect();
         assert_eq!(quote_kind(&c, 0, c.len()), ("indirect", 0, 14));
+    }
+
+    #[test]
+    fn ann_events_tolerate_blanks() {
+        let mut w = Warnings::default();
+        let chars: Vec<char> = "Ann said hi".chars().collect();
+        let raw = "T1\tSource 0 3\tAnn\nT2\tContent 9 11\thi\nE1\tAttribution:T2  Content:T2 Source:T1 \n";
+        let (tbs, events) = parse_ann(Path::new("a.ann"), raw, 11, &mut w, &chars).unwrap();
+        assert_eq!(tbs.len(), 2);
+        let roles: Vec<&str> = events[0].1.iter().map(|(r, _)| r.as_str()).collect();
+        assert_eq!(roles, ["Attribution", "Content", "Source"]);
+        assert!(w.0.is_empty());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! partial credit) and quotes (greedy one-to-one matching by character overlap).
 //!
 //! Offsets may be in any unit as long as gold and prediction agree; `eval` uses code points.
+#![deny(missing_docs)]
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;

@@ -5,6 +5,7 @@
 //! entities, quotes matched one-to-one by character overlap, speaker and cue accuracy on the
 //! matched quotes. It adds nervaluate-style overlap and partial-credit entity scores, an `exact`
 //! quote criterion, and the `mixed` and `indirect` quote subsets.
+#![deny(missing_docs)]
 
 pub mod gold;
 pub mod matching;
