@@ -315,6 +315,23 @@ fn malformed_gold_is_a_clear_error() {
 }
 
 #[test]
+fn prints_a_table() {
+    let o = run(&["eval", "--gold", "corpus/gold", "--pred", "corpus/gold"]);
+    assert!(o.status.success(), "{}", show(&o));
+    let table = String::from_utf8_lossy(&o.stdout);
+    assert!(table.contains("(5 documents)"), "{table}");
+    assert!(
+        table.contains("  strict (conlleval)     100.00 100.00 100.00      73     73"),
+        "{table}"
+    );
+    assert!(
+        table.contains("  all       g>=0.3        100.00 100.00 100.00  [34/34 34/34]"),
+        "{table}"
+    );
+    assert!(table.contains("Errors: 0"), "{table}");
+}
+
+#[test]
 fn help_states_the_metric() {
     let o = run(&["eval", "--help"]);
     let help = String::from_utf8_lossy(&o.stdout);

@@ -4,7 +4,7 @@
 use crate::util::{read_csv, tempdir};
 use newsx::doc::{DocOutput, Document, Entity, EntityGroup, Label, Quote, QuoteKind, Span};
 use newsx::output::{unguard, CsvSink, CsvTable};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn span(text: &str, s: &str) -> Span {
@@ -178,22 +178,22 @@ fn soffice() -> Option<&'static str> {
     })
 }
 
-/// Convert `input` with LibreOffice headless into `outdir`; returns the new file.
-fn convert(bin: &str, profile: &Path, input: &Path, to: &str, outdir: &Path) -> std::path::PathBuf {
+/// Convert `inputs` with LibreOffice headless into `outdir`; returns the new files.
+fn convert(bin: &str, profile: &Path, inputs: &[PathBuf], to: &str, outdir: &Path) -> Vec<PathBuf> {
     let mut cmd = Command::new(bin);
     cmd.arg(format!(
         "-env:UserInstallation=file://{}",
         profile.display()
-    ))
-    .arg("--headless");
-    if input.extension().is_some_and(|e| e == "csv") {
+    ));
+    cmd.arg("--headless");
+    if inputs[0].extension().is_some_and(|e| e == "csv") {
         // comma-separated, double-quoted, UTF-8 (76), from line 1
         cmd.arg("--infilter=CSV:44,34,76,1");
     }
     let out = cmd
         .args(["--convert-to", to, "--outdir"])
         .arg(outdir)
-        .arg(input)
+        .args(inputs)
         .output()
         .expect("run soffice");
     assert!(
@@ -202,18 +202,23 @@ fn convert(bin: &str, profile: &Path, input: &Path, to: &str, outdir: &Path) -> 
         String::from_utf8_lossy(&out.stderr)
     );
     let ext = to.split(':').next().unwrap();
-    let p = outdir.join(input.with_extension(ext).file_name().unwrap());
-    assert!(
-        p.exists(),
-        "soffice wrote no {}: {}",
-        p.display(),
-        String::from_utf8_lossy(&out.stdout)
-    );
-    p
+    inputs
+        .iter()
+        .map(|i| {
+            let p = outdir.join(i.with_extension(ext).file_name().unwrap());
+            assert!(
+                p.exists(),
+                "soffice wrote no {}: {}",
+                p.display(),
+                String::from_utf8_lossy(&out.stdout)
+            );
+            p
+        })
+        .collect()
 }
 
 /// Our CSV → xlsx / ods → CSV again with LibreOffice: every cell keeps its text (curly quotes,
-/// accents, emoji, leading `-` `=` `+` `@`), and no cell became a formula.
+/// accents, emoji, leading `-` `=` `@`), and no cell became a formula.
 #[test]
 fn libreoffice_round_trip_keeps_text_and_evaluates_nothing() {
     let Some(bin) = soffice() else {
@@ -228,34 +233,36 @@ fn libreoffice_round_trip_keeps_text_and_evaluates_nothing() {
     let out = d.path().join("out");
     write_tricky(&out, false);
     let profile = d.path().join("profile");
-    for file in ["entities.csv", "quotes.csv"] {
-        let original = CsvTable::read(&out.join(file)).unwrap();
-        for (n, ext) in ["xlsx", "ods"].into_iter().enumerate() {
-            let sheet_dir = d.path().join(format!("{ext}-{n}"));
-            let sheet = convert(bin, &profile, &out.join(file), ext, &sheet_dir);
-            // A flat XML copy of the spreadsheet shows any formula as table:formula.
-            let flat = convert(bin, &profile, &sheet, "fods", &sheet_dir.join("flat"));
+    let files: Vec<PathBuf> = ["entities.csv", "quotes.csv", "documents.csv"]
+        .iter()
+        .map(|f| out.join(f))
+        .collect();
+    for ext in ["xlsx", "ods"] {
+        let dir = d.path().join(ext);
+        let sheets = convert(bin, &profile, &files, ext, &dir);
+        // A flat XML copy of a spreadsheet shows any formula as table:formula.
+        for flat in convert(bin, &profile, &sheets, "fods", &dir.join("flat")) {
             let xml = std::fs::read_to_string(&flat).unwrap();
             assert!(
                 !xml.contains("table:formula"),
-                "{file} via {ext}: a cell became a formula"
+                "{}: a cell became a formula",
+                flat.display()
             );
-            let back = convert(
-                bin,
-                &profile,
-                &sheet,
-                "csv:Text - txt - csv (StarCalc):44,34,76,1",
-                &sheet_dir.join("back"),
-            );
-            let again = CsvTable::read(&back).unwrap();
-            assert_eq!(again.header, original.header, "{file} via {ext}");
-            assert_eq!(again.rows.len(), original.rows.len());
+        }
+        let csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76,1";
+        let back = convert(bin, &profile, &sheets, csv_filter, &dir.join("back"));
+        for (orig, back) in files.iter().zip(&back) {
+            let original = CsvTable::read(orig).unwrap();
+            let again = CsvTable::read(back).unwrap();
+            let what = format!("{} via {ext}", orig.display());
+            assert_eq!(again.header, original.header, "{what}");
+            assert_eq!(again.rows.len(), original.rows.len(), "{what}");
             for ((_, a), (_, b)) in original.rows.iter().zip(&again.rows) {
                 let b: Vec<&str> = b.iter().map(|c| unguard(c)).collect();
                 assert_eq!(
                     a.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
                     b,
-                    "{file} via {ext}"
+                    "{what}"
                 );
             }
         }

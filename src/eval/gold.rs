@@ -65,16 +65,11 @@ pub fn load(path: &Path, format: Format, strict_labels: bool, warn: &mut Warning
         Format::Auto => detect(path)?,
         f => f,
     };
-    let mut set = match format {
-        Format::Csv => load_csv(path, strict_labels, warn)?,
-        Format::Conll => load_conll(path)?,
-        Format::Brat => load_brat(path, warn)?,
+    let (mut set, name) = match format {
+        Format::Csv => (load_csv(path, strict_labels, warn)?, "csv"),
+        Format::Conll => (load_conll(path)?, "conll"),
+        Format::Brat => (load_brat(path, warn)?, "brat"),
         Format::Auto => unreachable!("detect never answers Auto"),
-    };
-    let name = match format {
-        Format::Csv => "csv",
-        Format::Conll => "conll",
-        _ => "brat",
     };
     set.source = format!("{} ({name})", path.display());
     Ok(set)

@@ -43,7 +43,11 @@ Division by zero gives 0, never NaN. Exit status 0 when scored, 2 on an error.";
 
 /// Command-line arguments of `newsx eval`.
 #[derive(Debug, clap::Args)]
-#[command(after_long_help = AFTER_HELP)]
+#[command(
+    after_help = "Entities: strict P/R/F1 with conlleval semantics (exact span and label); \
+                  quotes: one-to-one overlap matching at g>=0.3, g>=0.8 (see --help).",
+    after_long_help = AFTER_HELP
+)]
 pub struct EvalArgs {
     /// Gold set: a folder in the CSV contract, a CoNLL-2003 BIO file or folder, or a brat folder.
     #[arg(long, value_name = "PATH")]
