@@ -345,9 +345,12 @@ fn entity_errors(
             if p_used[j] {
                 continue;
             }
-            let hit = gl.iter().enumerate().position(|(i, gm)| {
+            // `gl` is sorted by document: search only this document's gold mentions.
+            let lo = gl.partition_point(|g| g.doc_id < pm.doc_id);
+            let hi = gl.partition_point(|g| g.doc_id <= pm.doc_id);
+            let hit = (lo..hi).find(|&i| {
+                let gm = gl[i];
                 !g_used[i]
-                    && gm.doc_id == pm.doc_id
                     && if exact {
                         gm.start == pm.start && gm.end == pm.end
                     } else {
@@ -374,18 +377,13 @@ fn entity_errors(
                 "false_positive",
                 None,
                 Some(pm),
-                "no gold mention overlaps",
+                "no matching gold mention",
             ));
         }
     }
     for (i, gm) in gl.iter().enumerate() {
         if !g_used[i] {
-            out.push(row(
-                "false_negative",
-                Some(gm),
-                None,
-                "no prediction overlaps",
-            ));
+            out.push(row("false_negative", Some(gm), None, "not predicted"));
         }
     }
     out
@@ -856,7 +854,7 @@ fn quote_errors(
         if !p_used[j] {
             let mut r = row("false_positive", None, Some(p));
             r.pred_value = p.kind.clone();
-            r.detail = "no gold quote overlaps".to_string();
+            r.detail = "no matching gold quote".to_string();
             out.push(r);
         }
     }
@@ -864,7 +862,7 @@ fn quote_errors(
         if !g_used[i] {
             let mut r = row("false_negative", Some(g), None);
             r.gold_value = g.kind.clone();
-            r.detail = "no predicted quote overlaps".to_string();
+            r.detail = "not predicted".to_string();
             out.push(r);
         }
     }
