@@ -542,3 +542,55 @@ fn agrees_with_score_py() {
         }
     }
 }
+
+/// `--input` checks every predicted `text` against the document.
+#[test]
+fn input_check_reports_text_mismatches() {
+    let gold = root().join("corpus/gold");
+    let d = tempdir();
+    let pred = d.path().join("pred");
+    copy_csv(
+        &gold.join("entities.csv"),
+        &pred.join("entities.csv"),
+        |rows| {
+            rows[0][3] = "Germany".into();
+        },
+    );
+    let args = [
+        "eval",
+        "--gold",
+        "corpus/gold",
+        "--pred",
+        pred.to_str().unwrap(),
+    ];
+    let o = crate::util::newsx()
+        .args(args)
+        .args(["--input", "corpus"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", show(&o));
+    let table = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        table.contains(
+            "predicted entities: text != document[start..end]: 1 (e.g. chip-plant [17, 23) \"Germany\" vs \"German\")"
+        ),
+        "{table}"
+    );
+    let o = crate::util::newsx()
+        .args([
+            "eval",
+            "--gold",
+            "corpus/gold",
+            "--pred",
+            "corpus/gold",
+            "--input",
+            "corpus",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&o.stdout).contains("Warnings"),
+        "{}",
+        show(&o)
+    );
+}

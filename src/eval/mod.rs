@@ -67,6 +67,10 @@ pub struct EvalArgs {
     /// Add a UTF-8 BOM to the written CSV files (for spreadsheet programs).
     #[arg(long)]
     pub excel: bool,
+    /// The input folder the predictions were made from: also check that every predicted `text`
+    /// equals `document[start..end]` (mismatches are reported as warnings).
+    #[arg(long, value_name = "DIR")]
+    pub input: Option<PathBuf>,
 }
 
 /// Everything `eval` computes.
@@ -178,6 +182,49 @@ fn restrict<T: InDoc + Clone>(
         }
     }
     out
+}
+
+/// Check that every predicted `text` equals `document[start..end]` (code points) for the
+/// documents found under `input`; mismatches and offsets past the end go to `warn`.
+///
+/// # Errors
+/// The input folder cannot be listed.
+pub fn check_texts(pred: &gold::Set, input: &Path, warn: &mut Warnings) -> Result<()> {
+    let mut texts = std::collections::HashMap::new();
+    for f in crate::corpus::collect_inputs(&[input.to_path_buf()])? {
+        if let Ok(doc) = crate::corpus::read_document(&f, crate::corpus::DEFAULT_MAX_BYTES) {
+            texts.insert(f.doc_id, doc.text.chars().collect::<Vec<char>>());
+        }
+    }
+    let items = pred
+        .entities
+        .iter()
+        .flatten()
+        .map(|m| ("entities", m.doc_id(), m.span(), m.text()));
+    let quotes = pred
+        .quotes
+        .iter()
+        .flatten()
+        .map(|q| ("quotes", q.doc_id(), q.span(), q.text()));
+    for (what, doc, (s, e), text) in items.chain(quotes) {
+        let Some(chars) = texts.get(doc) else {
+            continue;
+        };
+        if text.is_empty() {
+            continue;
+        }
+        let actual: Option<String> = chars.get(s..e).map(|c| c.iter().collect());
+        if actual.as_deref() != Some(text) {
+            warn.add(
+                format!("predicted {what}: text != document[start..end]"),
+                format!(
+                    "{doc} [{s}, {e}) {text:?} vs {:?}",
+                    actual.unwrap_or_default()
+                ),
+            );
+        }
+    }
+    Ok(())
 }
 
 fn pct(x: f64) -> String {
@@ -407,7 +454,12 @@ pub fn error_rows(r: &Report) -> Vec<Vec<String>> {
 /// # Errors
 /// See [`evaluate`]; also an unwritable `--out` folder.
 pub fn main(args: EvalArgs) -> Result<u8> {
-    let report = evaluate(&args.gold, args.gold_format, &args.pred, args.pred_format)?;
+    let mut report = evaluate(&args.gold, args.gold_format, &args.pred, args.pred_format)?;
+    if let Some(input) = &args.input {
+        let mut warn = Warnings::default();
+        let p = gold::load(&args.pred, args.pred_format, false, &mut warn)?;
+        check_texts(&p, input, &mut report.warnings)?;
+    }
     print!("{}", render(&report));
     if let Some(dir) = &args.out {
         std::fs::create_dir_all(dir)?;
