@@ -76,6 +76,15 @@ fn copy_csv(from: &Path, to: &Path, edit: impl FnOnce(&mut Vec<Vec<String>>)) {
     w.flush().unwrap();
 }
 
+/// A copy of `file` of the corpus gold set with `edit` applied, written into `pred/`.
+fn edited_gold(pred: &Path, file: &str, edit: impl FnOnce(&mut Vec<Vec<String>>)) {
+    copy_csv(
+        &root().join("corpus/gold").join(file),
+        &pred.join(file),
+        edit,
+    );
+}
+
 #[test]
 fn corpus_gold_against_itself_is_perfect() {
     let gold = root().join("corpus/gold");
@@ -97,18 +106,14 @@ fn one_removed_entity_and_one_changed_speaker_are_the_only_errors() {
     let gold = root().join("corpus/gold");
     let d = tempdir();
     let pred = d.path().join("pred");
-    copy_csv(
-        &gold.join("entities.csv"),
-        &pred.join("entities.csv"),
-        |rows| {
-            let i = rows
-                .iter()
-                .position(|r| r[3] == "Benjamin Netanyahu")
-                .unwrap();
-            rows.remove(i);
-        },
-    );
-    copy_csv(&gold.join("quotes.csv"), &pred.join("quotes.csv"), |rows| {
+    edited_gold(&pred, "entities.csv", |rows| {
+        let i = rows
+            .iter()
+            .position(|r| r[3] == "Benjamin Netanyahu")
+            .unwrap();
+        rows.remove(i);
+    });
+    edited_gold(&pred, "quotes.csv", |rows| {
         let q = rows
             .iter_mut()
             .find(|r| r[0] == "seed" && r[1] == "Q10")
@@ -435,21 +440,17 @@ fn agrees_with_score_py() {
     let gold = root().join("corpus/gold");
     let d = tempdir();
     let pred = d.path().join("pred");
-    copy_csv(
-        &gold.join("entities.csv"),
-        &pred.join("entities.csv"),
-        |rows| {
-            rows.retain(|r| r[3] != "Hamas");
-            for (i, r) in rows.iter_mut().enumerate() {
-                match i % 9 {
-                    1 => r[4] = "MISC".into(),
-                    4 => r[2] = (r[2].parse::<usize>().unwrap() + 2).to_string(),
-                    _ => {}
-                }
+    edited_gold(&pred, "entities.csv", |rows| {
+        rows.retain(|r| r[3] != "Hamas");
+        for (i, r) in rows.iter_mut().enumerate() {
+            match i % 9 {
+                1 => r[4] = "MISC".into(),
+                4 => r[2] = (r[2].parse::<usize>().unwrap() + 2).to_string(),
+                _ => {}
             }
-        },
-    );
-    copy_csv(&gold.join("quotes.csv"), &pred.join("quotes.csv"), |rows| {
+        }
+    });
+    edited_gold(&pred, "quotes.csv", |rows| {
         rows.remove(5);
         for (i, r) in rows.iter_mut().enumerate() {
             match i % 5 {
@@ -546,16 +547,11 @@ fn agrees_with_score_py() {
 /// `--input` checks every predicted `text` against the document.
 #[test]
 fn input_check_reports_text_mismatches() {
-    let gold = root().join("corpus/gold");
     let d = tempdir();
     let pred = d.path().join("pred");
-    copy_csv(
-        &gold.join("entities.csv"),
-        &pred.join("entities.csv"),
-        |rows| {
-            rows[0][3] = "Germany".into();
-        },
-    );
+    edited_gold(&pred, "entities.csv", |rows| {
+        rows[0][3] = "Germany".into();
+    });
     let args = [
         "eval",
         "--gold",
