@@ -185,3 +185,166 @@ pub struct DocOutput {
     /// Relations.
     pub relations: Vec<Relation>,
 }
+
+/// Byte ↔ code-point offset conversion for one document's text, built once per document.
+///
+/// Pure-ASCII text needs no table (bytes and code points agree); otherwise the byte offset of
+/// every code point is stored, so both directions cost O(1) or O(log n).
+#[derive(Debug, Clone)]
+pub struct CharIndex {
+    /// Byte offset of every code point plus the text length; `None` for pure-ASCII text.
+    starts: Option<Vec<usize>>,
+    /// Text length in bytes.
+    len: usize,
+}
+
+impl CharIndex {
+    /// Build the index for `text`.
+    pub fn new(text: &str) -> CharIndex {
+        let starts = if text.is_ascii() {
+            None
+        } else {
+            let mut v: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+            v.push(text.len());
+            Some(v)
+        };
+        CharIndex {
+            starts,
+            len: text.len(),
+        }
+    }
+
+    /// Length of the text in code points.
+    pub fn char_len(&self) -> usize {
+        match &self.starts {
+            None => self.len,
+            Some(v) => v.len() - 1,
+        }
+    }
+
+    /// The code-point offset of a byte offset; `None` when it is past the end or not on a char
+    /// boundary.
+    pub fn byte_to_char(&self, byte: usize) -> Option<usize> {
+        match &self.starts {
+            None => (byte <= self.len).then_some(byte),
+            Some(v) => v.binary_search(&byte).ok(),
+        }
+    }
+
+    /// The byte offset of a code-point offset; `None` when it is past the end.
+    pub fn char_to_byte(&self, ch: usize) -> Option<usize> {
+        match &self.starts {
+            None => (ch <= self.len).then_some(ch),
+            Some(v) => v.get(ch).copied(),
+        }
+    }
+
+    /// A byte span as code-point `(start, end)`; `None` when an end is off the text or a char
+    /// boundary.
+    pub fn span_to_chars(&self, span: Span) -> Option<(usize, usize)> {
+        Some((self.byte_to_char(span.start)?, self.byte_to_char(span.end)?))
+    }
+
+    /// Code-point `(start, end)` as a byte span; `None` when `start > end` or past the end.
+    pub fn chars_to_span(&self, start: usize, end: usize) -> Option<Span> {
+        if start > end {
+            return None;
+        }
+        Some(Span {
+            start: self.char_to_byte(start)?,
+            end: self.char_to_byte(end)?,
+        })
+    }
+}
+
+impl Span {
+    /// A span checked against `text`: `start <= end <= text.len()`, both on char boundaries.
+    pub fn checked(text: &str, start: usize, end: usize) -> Option<Span> {
+        (start <= end && text.is_char_boundary(start) && text.is_char_boundary(end))
+            .then_some(Span { start, end })
+    }
+}
+
+impl Document {
+    /// The byte ↔ code-point index of this document's text.
+    pub fn char_index(&self) -> CharIndex {
+        CharIndex::new(&self.text)
+    }
+}
+
+impl QuoteKind {
+    /// Parse the CSV spelling (case-insensitive, surrounding blanks ignored).
+    pub fn parse(s: &str) -> Option<QuoteKind> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "direct" => Some(QuoteKind::Direct),
+            "mixed" => Some(QuoteKind::Mixed),
+            "indirect" => Some(QuoteKind::Indirect),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Text made of characters that differ in byte and code-point width.
+    fn news_text() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "a",
+            " ",
+            "\u{201c}",
+            "\u{201d}",
+            "\u{2019}",
+            "\"",
+            "\u{1F600}",
+            "e\u{301}",
+            "\u{e9}",
+            "\r\n",
+            "\u{5e9}",
+            "Z",
+            "\u{FEFF}",
+        ]);
+        prop::collection::vec(pieces, 0..60).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn conversions_round_trip(text in news_text()) {
+            let ix = CharIndex::new(&text);
+            prop_assert_eq!(ix.char_len(), text.chars().count());
+            for (ci, (b, _)) in text.char_indices().enumerate() {
+                prop_assert_eq!(ix.byte_to_char(b), Some(ci));
+                prop_assert_eq!(ix.char_to_byte(ci), Some(b));
+            }
+            prop_assert_eq!(ix.byte_to_char(text.len()), Some(ix.char_len()));
+            prop_assert_eq!(ix.char_to_byte(ix.char_len() + 1), None);
+            for b in 0..=text.len() {
+                prop_assert_eq!(ix.byte_to_char(b).is_some(), text.is_char_boundary(b));
+            }
+        }
+
+        #[test]
+        fn spans_slice_back_to_their_text(text in news_text(), a in 0usize..80, b in 0usize..80) {
+            let ix = CharIndex::new(&text);
+            let n = ix.char_len();
+            let (s, e) = (a.min(b).min(n), a.max(b).min(n));
+            let span = ix.chars_to_span(s, e).unwrap();
+            let expect: String = text.chars().skip(s).take(e - s).collect();
+            prop_assert_eq!(span.as_str(&text), expect.as_str());
+            prop_assert_eq!(ix.span_to_chars(span), Some((s, e)));
+            prop_assert!(Span::checked(&text, span.start, span.end).is_some());
+        }
+    }
+
+    #[test]
+    fn off_boundary_bytes_are_rejected() {
+        let text = "\u{201c}Hi\u{201d}";
+        let ix = CharIndex::new(text);
+        assert_eq!(ix.byte_to_char(1), None);
+        assert_eq!(ix.span_to_chars(Span::new(3, 5)), Some((1, 3)));
+        assert_eq!(Span::checked(text, 1, 3), None);
+        assert_eq!(ix.chars_to_span(2, 1), None);
+    }
+}

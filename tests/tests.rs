@@ -1,1 +1,7 @@
+//! The integration test crate: runs the real `newsx` binary and the library's public API.
 
+mod util;
+
+mod corpus;
+mod eval;
+mod output;
