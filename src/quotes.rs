@@ -18,7 +18,7 @@ mod lexicon;
 
 use crate::doc::{Quote, QuoteKind, Span};
 use lexicon::{
-    cue, is_abbreviation, is_adverbial_prep, is_naming_word, is_participle, is_pre_cue_adverb,
+    cue, is_abbreviation, is_adverbial_prep, is_month, is_naming_word, is_pre_cue_adverb,
     is_subordinator, CueClass, PHRASAL,
 };
 pub(crate) use lexicon::{
@@ -697,6 +697,11 @@ impl<'a> Doc<'a> {
 
     /// Is there a reporting verb within `max` word units from `k`, before any stop?
     fn cue_within(&self, k: usize, max: usize) -> bool {
+        if self.word(k).is_some_and(|w| {
+            (is_np_stop(w) || is_subordinator(w)) && !is_subject_pronoun(w) && cue(w).is_none()
+        }) {
+            return false;
+        }
         let mut seen = 0;
         let mut j = k;
         while j < self.units.len() && seen < max {
@@ -707,7 +712,6 @@ impl<'a> Doc<'a> {
                     }
                     seen += 1;
                 }
-                Some(t) if t.kind == TokKind::Punct && t.ch == ',' => {}
                 _ => return false,
             }
             j += 1;
@@ -735,7 +739,12 @@ impl<'a> Doc<'a> {
             if k < last {
                 if is_determiner(lw) {
                     first = k;
-                    break;
+                    let of_the = k > lo && self.word(k - 1) == Some("of");
+                    if !of_the {
+                        break;
+                    }
+                    k -= 1;
+                    continue;
                 }
                 if is_subject_pronoun(lw)
                     || (is_np_stop(lw) && !matches!(lw, "of" | "for"))
@@ -788,6 +797,9 @@ impl<'a> Doc<'a> {
             }
             if is_subject_pronoun(lw) && k > i {
                 break;
+            }
+            if k > i && !self.is_cap(k) && lw.len() > 4 && lw.ends_with("ed") {
+                break; // "A judge chastised …": the verb ends the phrase
             }
             last = Some(k);
             k += 1;
@@ -953,70 +965,60 @@ impl<'a> Doc<'a> {
                 class,
                 according: false,
             };
-            // Subject before the cue, skipping adverbs and auxiliaries.
-            let mut j = i;
+            // Subject before the cue, skipping adverbs, auxiliaries and time expressions.
             let lower = self.word(i).unwrap_or("");
-            while j > s {
-                let Some(w) = self.word(j - 1) else { break };
-                if is_pre_cue_adverb(w)
-                    || (w == "as" && lower.ends_with("ing"))
-                    || w == "quoted"
-                    || w == "was" && lower.ends_with("ing")
-                {
-                    j -= 1;
-                } else {
-                    break;
-                }
+            let Some((j, aux, negated, prog)) = self.skip_pre_cue(s, i, lower) else {
+                i = cue_end;
+                continue;
+            };
+            if negated {
+                i = cue_end;
+                continue;
             }
-            let mut subj = None;
-            if j > s {
-                if self.is_word(j - 1) {
-                    subj = self.np_backward(s, j - 1);
-                } else if self.is_punct(j - 1, ',') {
-                    subj = self.apposition_subject(s, j - 1);
-                }
+            let participle = lower.ends_with("ing");
+            let before = if j > s { Some(j - 1) } else { None };
+            let comma_before = before.is_some_and(|b| self.is_punct(b, ','));
+            let q_before = before.is_some_and(|b| self.region(b).is_some());
+            let dash_before = before.is_some_and(|b| self.is_dash(b));
+            let and_before = before.is_some_and(|b| matches!(self.word(b), Some("and" | "but")));
+            let prog_before = prog;
+            if participle && !(comma_before || and_before || prog_before || before.is_none()) {
+                i = cue_end; // "a letter demanding …": a modifier, no attribution
+                continue;
             }
-            let after_break = j == s
-                || self.is_punct(j - 1, ',')
-                || self.region(j - 1).is_some()
-                || self.is_dash(j - 1);
-            if subj.is_none() && after_break {
-                // Participle or coordinated verb: inherit the governing subject.
-                let participle = is_participle(lower) && j > s && self.is_punct(j - 1, ',');
-                let coordinated = j > s && self.word(j - 1) == Some("and");
-                let inverted = j > s
-                    && (self.region(j - 1).is_some()
-                        || ((self.is_punct(j - 1, ',') || self.is_dash(j - 1))
-                            && !participle
-                            && self.np_forward(cue_end, e).is_some()));
-                if inverted && !participle {
-                    if let Some((a, b)) = self.np_forward(cue_end, e) {
+            let mut inherit = false;
+            if let Some(b) = before {
+                if self.is_word(b) && !and_before {
+                    if let Some((a, z)) = self.np_backward(s, b) {
+                        if self.valid_subject(a, z, lower, aux, class) {
+                            f.subj = Some((a, z));
+                            f.mention = Some(self.head_mention(a, z));
+                        } else {
+                            i = cue_end;
+                            continue;
+                        }
+                    }
+                } else if (comma_before || q_before || dash_before) && !participle {
+                    if let Some((a, z)) = self.inverted_subject(cue_end, e, class) {
                         f.inverted = true;
-                        f.subj = Some((a, b));
-                        f.mention = Some(self.inverted_mention(a, b, e));
+                        f.subj = Some((a, z));
+                        f.mention = Some(self.inverted_mention(a, z, e));
+                    } else if comma_before {
+                        if let Some((a, z)) = self.apposition_subject(s, b) {
+                            f.subj = Some((a, z));
+                            f.mention = Some(self.head_mention(a, z));
+                        }
                     }
-                } else if participle || coordinated {
-                    if let Some(p) = frames.last() {
-                        f.mention = p.mention;
-                    } else if let Some((a, b)) = self
-                        .np_forward(s, e)
-                        .filter(|&(a, _)| self.word(a).is_some_and(|w| !is_subordinator(w)))
-                    {
-                        f.mention = Some(self.head_mention(a, b));
-                    } else {
-                        f.mention = prev_subj;
-                    }
-                    f.score = 0.6;
-                }
-            } else if subj.is_none() && j > s && self.word(j - 1) == Some("and") {
-                if let Some(p) = frames.last() {
-                    f.mention = p.mention;
-                    f.score = 0.6;
+                } else if and_before || (participle && comma_before) {
+                    inherit = true;
                 }
             }
-            if let Some((a, b)) = subj {
-                f.subj = Some((a, b));
-                f.mention = Some(self.head_mention(a, b));
+            if inherit {
+                f.score = 0.6;
+                f.mention = match frames.last() {
+                    Some(p) => p.mention,
+                    None => self.sentence_subject(s, e).or(prev_subj),
+                };
             }
             if f.mention.is_none() {
                 i = cue_end;
@@ -1056,6 +1058,156 @@ impl<'a> Doc<'a> {
         self.resolve_contents(s, e, frames)
     }
 
+    /// Walk back from a cue over adverbs, auxiliaries and time expressions. Returns the unit after
+    /// the subject, whether a modal/do auxiliary was seen, and whether the verb is negated.
+    fn skip_pre_cue(&self, s: usize, i: usize, lower: &str) -> Option<(usize, bool, bool, bool)> {
+        let mut j = i;
+        let mut aux = false;
+        let mut negated = false;
+        let mut prog = false;
+        let mut after_time = false;
+        while j > s {
+            let Some(w) = self.word(j - 1) else { break };
+            let time = is_time_word(w) || is_month(w);
+            let skip = is_pre_cue_adverb(w)
+                || time
+                || (after_time && matches!(w, "this" | "last" | "on" | "late" | "early" | "next"))
+                || (lower.ends_with("ing")
+                    && matches!(
+                        w,
+                        "quoted" | "as" | "was" | "is" | "were" | "are" | "been" | "be"
+                    ))
+                || w.ends_with("n't")
+                || w.ends_with("n’t")
+                || (w.chars().all(|c| c.is_ascii_digit()) && after_time);
+            if !skip {
+                break;
+            }
+            if matches!(w, "not" | "never") || w.ends_with("n't") || w.ends_with("n’t") {
+                negated = true;
+            }
+            if matches!(
+                w,
+                "would"
+                    | "will"
+                    | "could"
+                    | "may"
+                    | "might"
+                    | "did"
+                    | "does"
+                    | "do"
+                    | "can"
+                    | "should"
+                    | "must"
+            ) || w.ends_with("n't")
+                || w.ends_with("n’t")
+            {
+                aux = true;
+            }
+            if lower.ends_with("ing")
+                && matches!(w, "as" | "was" | "is" | "were" | "are" | "been" | "be")
+            {
+                prog = true;
+            }
+            after_time = time;
+            j -= 1;
+        }
+        Some((j, aux, negated, prog))
+    }
+
+    /// Is the noun phrase `a..z` a plausible subject for this cue form?
+    fn valid_subject(&self, a: usize, z: usize, lower: &str, aux: bool, class: CueClass) -> bool {
+        let Some(last) = self.word(z - 1) else {
+            return false;
+        };
+        if z - a == 1 && matches!(last, "i" | "we" | "you") {
+            return false; // the author's own voice
+        }
+        if a > 0 && matches!(self.word(a - 1), Some("what")) {
+            return false; // "what they said was …"
+        }
+        if last.chars().all(|c| c.is_ascii_digit() || c == ',')
+            || is_time_word(last)
+            || is_month(last)
+        {
+            return false;
+        }
+        let _ = class;
+        // A bare verb form ("say", "remark") needs a plural subject unless an auxiliary precedes.
+        let base = cue(lower).map(|x| x.0) == Some(lower) && lower != "read";
+        if base && !aux {
+            let plural = (z - a == 1 && last == "they")
+                || (last.ends_with('s')
+                    && !last.ends_with("'s")
+                    && !last.ends_with("’s")
+                    && !last.ends_with("ss"))
+                || matches!(
+                    last,
+                    "police"
+                        | "staff"
+                        | "people"
+                        | "media"
+                        | "public"
+                        | "officials"
+                        | "children"
+                        | "men"
+                        | "women"
+                )
+                || (a..z).any(|k| self.word(k) == Some("and"));
+            if !plural {
+                return false;
+            }
+        }
+        // An apposition-less nominal must have a noun head, not end in an adjective-like word.
+        true
+    }
+
+    /// Inverted subject after the cue: "…,” said Hamdan." / "…, says the mayor, “…”".
+    fn inverted_subject(
+        &self,
+        cue_end: usize,
+        e: usize,
+        class: CueClass,
+    ) -> Option<(usize, usize)> {
+        let first = self.word(cue_end)?;
+        if is_time_word(first) || is_month(first) || first == "that" {
+            return None;
+        }
+        let (a, z) = self.np_forward(cue_end, e)?;
+        let proper = self.is_cap(z - 1);
+        let det = self.word(a).is_some_and(is_determiner) || is_subject_pronoun(first);
+        if !(proper || (det && !class.object) || (!class.object && !self.is_cap(a))) {
+            return None;
+        }
+        let ok_after = z >= e
+            || self.region(z).is_some()
+            || matches!(
+                self.punct(z),
+                Some(',' | '.' | ';' | '(' | ':' | '!' | '?' | '—' | '–')
+            )
+            || self.tok(z).is_some_and(|t| t.kind == TokKind::Break);
+        ok_after.then_some((a, z))
+    }
+
+    /// The subject of a sentence's main clause: its first noun phrase (for participles and
+    /// coordinated verbs with no earlier frame).
+    fn sentence_subject(&self, s: usize, e: usize) -> Option<Span> {
+        let mut k = s;
+        // Skip an introductory phrase ending in a comma ("Meanwhile, …").
+        for x in s..e.min(s + 6) {
+            if self.is_punct(x, ',') {
+                k = x + 1;
+                break;
+            }
+        }
+        let w = self.word(k)?;
+        if is_subordinator(w) && !is_subject_pronoun(w) {
+            return None;
+        }
+        let (a, z) = self.np_forward(k, e)?;
+        Some(self.head_mention(a, z))
+    }
+
     /// After a comma before a cue: "Osama Hamdan, a senior Hamas official, said".
     fn apposition_subject(&self, s: usize, comma: usize) -> Option<(usize, usize)> {
         let mut k = comma;
@@ -1077,6 +1229,18 @@ impl<'a> Doc<'a> {
             return None;
         }
         let first = self.word(k + 1)?;
+        let named = self.is_cap(k + 1) && (k + 1..comma).all(|x| self.is_cap(x));
+        if named
+            && k > s
+            && self
+                .word(k - 1)
+                .is_some_and(|w| !self.is_cap(k - 1) && !is_np_stop(w))
+        {
+            let np = self.np_backward(s, k - 1)?;
+            if self.word(np.0).is_some_and(is_determiner) {
+                return Some((k + 1, comma));
+            }
+        }
         let appos = is_determiner(first)
             || matches!(first, "who" | "which" | "whose" | "whom")
             || !self.is_cap(k + 1)
@@ -1089,9 +1253,17 @@ impl<'a> Doc<'a> {
             return None;
         }
         let np = self.np_backward(s, k - 1)?;
-        // The subject must look like a name or a nominal, not a clause.
-        if self.is_cap(np.1 - 1) || np.1 - np.0 <= 4 {
+        // The subject must look like a name or a determined nominal, not a clause fragment.
+        let det = self.word(np.0).is_some_and(is_determiner);
+        if self.is_cap(np.1 - 1) {
             Some(np)
+        } else if det && np.1 - np.0 <= 5 {
+            // "The director, Gerry McNeilly, urged": the name in the apposition is the subject.
+            if self.is_cap(comma - 1) && self.is_cap(k + 1) {
+                Some((k + 1, comma))
+            } else {
+                Some(np)
+            }
         } else {
             None
         }
@@ -1367,24 +1539,46 @@ impl<'a> Doc<'a> {
                 .right_start
                 .is_some_and(|rs| rs > s && matches!(self.punct(rs - 1), Some(',' | ':')));
             let right_ok = right.is_some_and(|(a, b)| self.valid_content(a, b, f.class));
-            let left_ok = left.is_some_and(|(a, b)| {
-                let subordinate = self.word(a).is_some_and(is_subordinator);
-                let words = (a..b)
-                    .filter(|&k| self.is_word(k) || self.region(k).is_some())
-                    .count();
-                !subordinate
-                    && (left_is_q || words >= 3 || (words >= 1 && right_ok && right_after_comma))
-            });
+            let class_ok = left_is_q || (f.class.indirect && !f.class.that) || f.according;
+            let left_ok = class_ok
+                && left.is_some_and(|(a, b)| {
+                    let subordinate = !f.according && self.word(a).is_some_and(is_subordinator);
+                    if self.in_headline(a) {
+                        return false;
+                    }
+                    let words = (a..b)
+                        .filter(|&k| self.is_word(k) || self.region(k).is_some())
+                        .count();
+                    !subordinate
+                        && (left_is_q
+                            || words >= 3
+                            || (words >= 1 && right_ok && right_after_comma))
+                });
             let use_right = right_ok && (!left_ok || right_after_comma || right_is_q || !left_is_q);
             let use_left = left_ok
                 && (!right_ok || (right_after_comma && !(right_is_q && !left_is_q)) || left_is_q);
             let use_right =
                 use_right && !(left_is_q && right_ok && !right_is_q && !right_after_comma);
-            if use_left {
-                f.contents.push(left.unwrap());
-            }
-            if use_right {
-                f.contents.push(self.content_core(right.unwrap()));
+            let (use_left, use_right) = if f.according {
+                (left_ok, right_ok)
+            } else {
+                (use_left, use_right)
+            };
+            let merge = f.according
+                && use_left
+                && use_right
+                && f.right_start.is_some_and(|rs| self.is_punct(rs - 1, ','))
+                && left.is_some_and(|(a, b)| (a..b).filter(|&k| self.is_word(k)).count() <= 6);
+            if merge {
+                // "The result, according to a survey, is 352 missing children."
+                f.contents.push((left.unwrap().0, right.unwrap().1));
+            } else {
+                if use_left {
+                    f.contents.push(left.unwrap());
+                }
+                if use_right {
+                    f.contents.push(self.content_core(right.unwrap()));
+                }
             }
             if let Some(&(_, b)) = f.contents.last() {
                 prev_end = prev_end.max(b);
@@ -1421,6 +1615,9 @@ impl<'a> Doc<'a> {
     }
 
     fn valid_content(&self, a: usize, b: usize, class: CueClass) -> bool {
+        if self.in_headline(a) {
+            return false;
+        }
         let has_q = (a..b).any(|k| self.region(k).is_some());
         if self.region(a).is_some() {
             return true;
@@ -1435,31 +1632,76 @@ impl<'a> Doc<'a> {
         if !class.indirect && !has_q {
             return false;
         }
+        let first = self.word(a).unwrap_or("");
+        if class.that && first != "that" {
+            return false;
+        }
         let words = (a..b).filter(|&k| self.is_word(k)).count();
         if words < 3 && !has_q {
             return false;
         }
-        let first = self.word(a).unwrap_or("");
         if matches!(
             first,
-            "about" | "of" | "for" | "with" | "by" | "from" | "into" | "as" | "and" | "or" | "but"
+            "about"
+                | "of"
+                | "for"
+                | "with"
+                | "by"
+                | "from"
+                | "into"
+                | "as"
+                | "and"
+                | "or"
+                | "but"
+                | "when"
+                | "if"
+                | "because"
+                | "while"
+                | "after"
+                | "before"
+                | "although"
+                | "since"
+                | "until"
+                | "where"
+                | "during"
+                | "at"
+                | "on"
         ) {
             return false;
         }
         if first == "to" && !class.object {
             return false;
         }
-        // Headlines and captions: the paragraph has no sentence-final punctuation.
-        let last = self.unit_span(b - 1).end;
-        let para_end = self.text[last..]
+        true
+    }
+
+    /// Headlines, captions and "READ MORE:" lines: the paragraph has no sentence-final
+    /// punctuation, or opens with an all-capitals label and a colon.
+    fn in_headline(&self, u: usize) -> bool {
+        let pos = self.unit_span(u).start;
+        let ps = self.text[..pos].rfind('\n').map(|x| x + 1).unwrap_or(0);
+        let pe = self.text[pos..]
             .find('\n')
-            .map(|x| last + x)
+            .map(|x| pos + x)
             .unwrap_or(self.text.len());
-        let tail = self.text[..para_end].trim_end();
-        if !tail.ends_with(['.', '!', '?', '"', '”', '’', '\'', ')', '»', '…']) {
+        let line = self.text[ps..pe].trim();
+        if line.split_whitespace().count() > 40 {
             return false;
         }
-        true
+        if !line.ends_with(['.', '!', '?', '"', '”', '’', '\'', ')', '»', '…']) {
+            return true;
+        }
+        if let Some(c) = line.find(':') {
+            let label = &line[..c];
+            if !label.is_empty()
+                && label.len() < 25
+                && label.chars().any(|ch| ch.is_alphabetic())
+                && label.chars().all(|ch| !ch.is_lowercase())
+            {
+                return true;
+            }
+        }
+        false
     }
 
     /// Trim punctuation at both ends of a unit range.
@@ -1557,7 +1799,11 @@ impl<'a> Doc<'a> {
                 } else if standalone {
                     r.words >= 2 || matches!(self.region_last_char(r), Some('.' | '!' | '?'))
                 } else {
-                    !self.is_name_like(u, r) && r.words >= 8
+                    let prev_ok = u > s
+                        && !self.word(u - 1).is_some_and(|w| {
+                            (is_np_stop(w) && cue(w).is_none()) || is_determiner(w) || w == "of"
+                        });
+                    !self.is_name_like(u, r) && r.words >= 8 && prev_ok
                 };
                 if !keep {
                     continue;

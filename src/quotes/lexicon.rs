@@ -13,21 +13,31 @@ pub(crate) struct CueClass {
     pub indirect: bool,
     /// Takes a hearer object before the content ("told reporters that …").
     pub object: bool,
+    /// Unquoted content must open with "that" ("denied that …", not "denied the request").
+    pub that: bool,
 }
 
 const IND: CueClass = CueClass {
     indirect: true,
     object: false,
+    that: false,
+};
+const THAT: CueClass = CueClass {
+    indirect: true,
+    object: false,
+    that: true,
 };
 const OBJ: CueClass = CueClass {
     indirect: true,
     object: true,
+    that: false,
 };
 /// Class of the phrasal cues "went on", "pointed out".
 pub(crate) const PHRASAL: CueClass = IND;
 const DIR: CueClass = CueClass {
     indirect: false,
     object: false,
+    that: false,
 };
 
 /// (base, 3rd person, past, -ing, class). Irregular forms written out.
@@ -53,10 +63,10 @@ const VERBS: &[(&str, &str, &str, &str, CueClass)] = &[
     ),
     ("admit", "admits", "admitted", "admitting", IND),
     ("allege", "alleges", "alleged", "alleging", IND),
-    ("announce", "announces", "announced", "announcing", IND),
+    ("announce", "announces", "announced", "announcing", THAT),
     ("confirm", "confirms", "confirmed", "confirming", IND),
     ("declare", "declares", "declared", "declaring", IND),
-    ("deny", "denies", "denied", "denying", IND),
+    ("deny", "denies", "denied", "denying", THAT),
     ("emphasize", "emphasizes", "emphasized", "emphasizing", IND),
     ("emphasise", "emphasises", "emphasised", "emphasising", IND),
     ("stress", "stresses", "stressed", "stressing", IND),
@@ -65,33 +75,33 @@ const VERBS: &[(&str, &str, &str, &str, CueClass)] = &[
     ("write", "writes", "wrote", "writing", IND),
     ("tweet", "tweets", "tweeted", "tweeting", IND),
     ("report", "reports", "reported", "reporting", IND),
-    ("reveal", "reveals", "revealed", "revealing", IND),
+    ("reveal", "reveals", "revealed", "revealing", THAT),
     ("indicate", "indicates", "indicated", "indicating", IND),
     ("believe", "believes", "believed", "believing", IND),
-    ("predict", "predicts", "predicted", "predicting", IND),
+    ("predict", "predicts", "predicted", "predicting", THAT),
     ("promise", "promises", "promised", "promising", OBJ),
-    ("vow", "vows", "vowed", "vowing", IND),
-    ("pledge", "pledges", "pledged", "pledging", IND),
-    ("recall", "recalls", "recalled", "recalling", IND),
-    ("remark", "remarks", "remarked", "remarking", IND),
-    ("observe", "observes", "observed", "observing", IND),
+    ("vow", "vows", "vowed", "vowing", THAT),
+    ("pledge", "pledges", "pledged", "pledging", THAT),
+    ("recall", "recalls", "recalled", "recalling", THAT),
+    ("remark", "remarks", "remarked", "remarking", THAT),
+    ("observe", "observes", "observed", "observing", THAT),
     ("concede", "concedes", "conceded", "conceding", IND),
     ("conclude", "concludes", "concluded", "concluding", IND),
     ("complain", "complains", "complained", "complaining", IND),
     ("caution", "cautions", "cautioned", "cautioning", IND),
-    ("comment", "comments", "commented", "commenting", IND),
-    ("counter", "counters", "countered", "countering", IND),
+    ("comment", "comments", "commented", "commenting", THAT),
+    ("counter", "counters", "countered", "countering", THAT),
     ("respond", "responds", "responded", "responding", IND),
     ("reply", "replies", "replied", "replying", IND),
-    ("answer", "answers", "answered", "answering", IND),
-    ("estimate", "estimates", "estimated", "estimating", IND),
-    ("testify", "testifies", "testified", "testifying", IND),
-    ("mention", "mentions", "mentioned", "mentioning", IND),
-    ("boast", "boasts", "boasted", "boasting", IND),
-    ("agree", "agrees", "agreed", "agreeing", IND),
-    ("hint", "hints", "hinted", "hinting", IND),
-    ("speculate", "speculates", "speculated", "speculating", IND),
-    ("charge", "charges", "charged", "charging", IND),
+    ("answer", "answers", "answered", "answering", THAT),
+    ("estimate", "estimates", "estimated", "estimating", THAT),
+    ("testify", "testifies", "testified", "testifying", THAT),
+    ("mention", "mentions", "mentioned", "mentioning", THAT),
+    ("boast", "boasts", "boasted", "boasting", THAT),
+    ("agree", "agrees", "agreed", "agreeing", THAT),
+    ("hint", "hints", "hinted", "hinting", THAT),
+    ("speculate", "speculates", "speculated", "speculating", THAT),
+    ("charge", "charges", "charged", "charging", THAT),
     ("advise", "advises", "advised", "advising", OBJ),
     ("remind", "reminds", "reminded", "reminding", OBJ),
     ("urge", "urges", "urged", "urging", OBJ),
@@ -99,11 +109,11 @@ const VERBS: &[(&str, &str, &str, &str, CueClass)] = &[
     ("inform", "informs", "informed", "informing", OBJ),
     ("assure", "assures", "assured", "assuring", OBJ),
     ("reassure", "reassures", "reassured", "reassuring", OBJ),
-    ("reiterate", "reiterates", "reiterated", "reiterating", IND),
-    ("repeat", "repeats", "repeated", "repeating", IND),
-    ("recount", "recounts", "recounted", "recounting", IND),
-    ("describe", "describes", "described", "describing", IND),
-    ("call", "calls", "called", "calling", IND),
+    ("reiterate", "reiterates", "reiterated", "reiterating", THAT),
+    ("repeat", "repeats", "repeated", "repeating", THAT),
+    ("recount", "recounts", "recounted", "recounting", THAT),
+    ("describe", "describes", "described", "describing", DIR),
+    ("call", "calls", "called", "calling", DIR),
     ("continue", "continues", "continued", "continuing", DIR),
     ("quip", "quips", "quipped", "quipping", DIR),
     ("joke", "jokes", "joked", "joking", IND),
@@ -117,29 +127,29 @@ const VERBS: &[(&str, &str, &str, &str, CueClass)] = &[
     ("read", "reads", "read", "reading", DIR),
     ("wonder", "wonders", "wondered", "wondering", IND),
     ("muse", "muses", "mused", "musing", DIR),
-    ("concur", "concurs", "concurred", "concurring", IND),
-    ("proclaim", "proclaims", "proclaimed", "proclaiming", IND),
+    ("concur", "concurs", "concurred", "concurring", THAT),
+    ("proclaim", "proclaims", "proclaimed", "proclaiming", THAT),
     ("insinuate", "insinuates", "insinuated", "insinuating", IND),
     ("retort", "retorts", "retorted", "retorting", DIR),
     ("snap", "snaps", "snapped", "snapping", DIR),
     ("scoff", "scoffs", "scoffed", "scoffing", DIR),
-    ("lament", "laments", "lamented", "lamenting", IND),
+    ("lament", "laments", "lamented", "lamenting", THAT),
     ("post", "posts", "posted", "posting", DIR),
-    ("fear", "fears", "feared", "fearing", IND),
-    ("worry", "worries", "worried", "worrying", IND),
-    ("blog", "blogs", "blogged", "blogging", IND),
+    ("fear", "fears", "feared", "fearing", THAT),
+    ("worry", "worries", "worried", "worrying", THAT),
+    ("blog", "blogs", "blogged", "blogging", THAT),
     ("email", "emails", "emailed", "emailing", DIR),
     ("text", "texts", "texted", "texting", DIR),
-    ("accuse", "accuses", "accused", "accusing", OBJ),
+    ("accuse", "accuses", "accused", "accusing", DIR),
     (
         "recommend",
         "recommends",
         "recommended",
         "recommending",
-        IND,
+        THAT,
     ),
-    ("propose", "proposes", "proposed", "proposing", IND),
-    ("demand", "demands", "demanded", "demanding", IND),
+    ("propose", "proposes", "proposed", "proposing", THAT),
+    ("demand", "demands", "demanded", "demanding", THAT),
     ("plead", "pleads", "pleaded", "pleading", DIR),
 ];
 
@@ -159,11 +169,6 @@ static CUES: LazyLock<HashMap<&'static str, (&'static str, CueClass)>> = LazyLoc
 /// The base form and class of a reporting verb form ("said" → "say").
 pub(crate) fn cue(lower: &str) -> Option<(&'static str, CueClass)> {
     CUES.get(lower).copied()
-}
-
-/// True for the -ing participle of a reporting verb ("saying", "noting").
-pub(crate) fn is_participle(lower: &str) -> bool {
-    lower.ends_with("ing") && cue(lower).is_some()
 }
 
 /// Words that may stand between a subject and its reporting verb ("also", "has", "later").
@@ -284,6 +289,7 @@ pub(crate) fn is_np_stop(lower: &str) -> bool {
             | "before"
             | "during"
             | "about"
+            | "except"
             | "over"
             | "under"
             | "against"
@@ -661,6 +667,36 @@ pub(crate) fn is_time_word(lower: &str) -> bool {
     ) || (lower.len() > 4 && lower.ends_with("ly") && !matches!(lower, "only" | "family" | "italy"))
 }
 
+/// Month names (lower-cased, with common abbreviations).
+pub(crate) fn is_month(lower: &str) -> bool {
+    matches!(
+        lower.trim_end_matches('.'),
+        "january"
+            | "february"
+            | "march"
+            | "april"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
+            | "jan"
+            | "feb"
+            | "mar"
+            | "apr"
+            | "jun"
+            | "jul"
+            | "aug"
+            | "sept"
+            | "sep"
+            | "oct"
+            | "nov"
+            | "dec"
+    )
+}
+
 /// Prepositions that open an adverbial phrase after a reporting verb ("said in a statement").
 pub(crate) fn is_adverbial_prep(lower: &str) -> bool {
     matches!(
@@ -676,10 +712,6 @@ pub(crate) fn is_adverbial_prep(lower: &str) -> bool {
             | "before"
             | "from"
             | "over"
-            | "of"
-            | "about"
-            | "for"
-            | "with"
             | "while"
             | "outside"
             | "inside"
