@@ -245,27 +245,141 @@ impl<'a> Ctx<'a> {
     fn is_subject(&self, e: &Entity) -> bool {
         let ti = self.tok_at(e.span.start);
         let te = self.tok_at(e.span.end);
+        let raw = self.text.get(e.span.start..e.span.end).unwrap_or("");
+        if raw.ends_with("’s") || raw.ends_with("'s") {
+            return false; // a possessor ("Hemming’s request")
+        }
         if let Some(t) = self.toks.get(te) {
             if t.kind == TokKind::Word && crate::quotes::is_cue_word(&t.lower) {
                 return true;
             }
         }
+        // Only pre-modifiers (names, titles, role nouns) between the clause start and the mention.
         let mut k = ti;
+        let mut n = 0;
         while k > 0 {
             let t = &self.toks[k - 1];
             match t.kind {
                 TokKind::Break => return true,
-                TokKind::Punct if matches!(t.ch, '.' | ',' | ';' | ':' | '!' | '?') => return true,
+                TokKind::Punct if matches!(t.ch, '.' | ',' | ';' | ':' | '!' | '?' | '—' | '–') => {
+                    return true
+                }
                 TokKind::Word => {
-                    if is_np_stop(&t.lower) || is_determiner(&t.lower) {
+                    let w = t.lower.as_str();
+                    let verbish = !t.is_cap(self.text)
+                        && (w.ends_with("ed")
+                            || w.ends_with("ing")
+                            || crate::quotes::is_cue_word(w));
+                    if n >= 5
+                        || is_np_stop(w)
+                        || is_determiner(w)
+                        || is_subject_pronoun(w)
+                        || verbish
+                        || w.ends_with("’s")
+                        || w.ends_with("'s")
+                    {
                         return false;
                     }
                 }
                 _ => return false,
             }
+            n += 1;
             k -= 1;
         }
         true
+    }
+
+    /// A definite nominal speaker ("the bow-tied maverick", "the agency"): the nearest earlier
+    /// subject-position PER mention for a person noun, the nearest ORG mention for an
+    /// organisation noun.
+    fn nominal_antecedent(&self, lower: &str, pos: usize) -> Option<usize> {
+        let words: Vec<&str> = lower.split_whitespace().collect();
+        if words.len() < 2 || words[0] != "the" {
+            return None;
+        }
+        let head = words.last()?.trim_matches(|c: char| !c.is_alphanumeric());
+        if head.is_empty() || head.chars().next().is_some_and(|c| c.is_uppercase()) {
+            return None;
+        }
+        let org = matches!(
+            head,
+            "agency"
+                | "department"
+                | "firm"
+                | "company"
+                | "utility"
+                | "union"
+                | "ministry"
+                | "corporation"
+                | "organization"
+                | "organisation"
+                | "charity"
+                | "bank"
+                | "airline"
+                | "retailer"
+                | "insurer"
+                | "broadcaster"
+                | "network"
+                | "station"
+                | "party"
+        );
+        let not_person = matches!(
+            head,
+            "post"
+                | "study"
+                | "report"
+                | "statement"
+                | "release"
+                | "poll"
+                | "survey"
+                | "city"
+                | "government"
+                | "commission"
+                | "board"
+                | "council"
+                | "committee"
+                | "court"
+                | "police"
+                | "office"
+                | "service"
+                | "group"
+                | "couple"
+                | "family"
+                | "team"
+                | "club"
+                | "school"
+                | "province"
+                | "state"
+                | "country"
+                | "article"
+                | "letter"
+                | "document"
+                | "website"
+                | "data"
+                | "figures"
+                | "numbers"
+                | "research"
+                | "analysis"
+                | "tweet"
+        ) || head.ends_with('s');
+        if not_person && !org {
+            return None;
+        }
+        let want = if org { Label::Org } else { Label::Per };
+        let window = if org { 2500 } else { 1500 };
+        for &i in self.order.iter().rev() {
+            let e = &self.entities[i];
+            if e.span.end > pos || e.label != want || self.in_quote(e.span) {
+                continue;
+            }
+            if pos - e.span.end > window {
+                break;
+            }
+            if org || self.is_subject(e) {
+                return Some(e.entity);
+            }
+        }
+        None
     }
 
     fn gender_of(&self, g: usize) -> Option<Gender> {
@@ -451,9 +565,16 @@ pub fn attribute(
             } else {
                 // Overlapping entity: PER first.
                 let mut best: Option<(usize, bool)> = None;
+                // The mention's head (its last word) must lie in the entity: "a spokeswoman for
+                // Trudeau" is not Trudeau, "McCallum’s staff" is not McCallum.
+                let head_start = mtext
+                    .rfind(char::is_whitespace)
+                    .map(|x| m.start + (mtext.len() - mtext.trim_start().len()) + x + 1)
+                    .unwrap_or(m.start);
+                let head = Span::new(head_start.min(m.end), m.end);
                 for &i in &ctx.order {
                     let e = &entities[i];
-                    if e.span.overlaps(&m) {
+                    if e.span.overlaps(&head) || (e.span.start <= m.start && m.end <= e.span.end) {
                         let per = e.label == Label::Per;
                         if best.is_none_or(|(_, bp)| per && !bp) {
                             best = Some((e.entity, per));
@@ -466,6 +587,8 @@ pub fn attribute(
                     resolved = Some((g, 0.7));
                 } else if let Some(g) = role_match(&lower, &roles, &speakers, m.start) {
                     resolved = Some((g, 0.55));
+                } else if let Some(g) = ctx.nominal_antecedent(&lower, m.start) {
+                    resolved = Some((g, 0.4));
                 }
             }
             if resolved.is_none() && name.is_none() {
@@ -602,9 +725,7 @@ fn role_match(
     }
     let mut cands: Vec<usize> = roles
         .iter()
-        .filter(|r| {
-            r.span.start < pos && r.role.to_lowercase().split_whitespace().any(|w| w == head)
-        })
+        .filter(|r| r.span.start < pos && role_head(&r.role) == head)
         .map(|r| r.group)
         .collect();
     cands.dedup();
@@ -617,6 +738,20 @@ fn role_match(
         }
     }
     cands.last().copied()
+}
+
+/// The head noun of a role: its last word before any "of"/"for"/"at"/"in" phrase.
+fn role_head(role: &str) -> String {
+    let lower = role.to_lowercase();
+    let mut last = "";
+    for w in lower.split_whitespace() {
+        if matches!(w, "of" | "for" | "at" | "in" | "with" | "from" | "on") {
+            break;
+        }
+        last = w;
+    }
+    last.trim_matches(|c: char| !c.is_alphanumeric())
+        .to_string()
 }
 
 /// A role found for a person: pre-modifier ("Axios journalist Barak Ravid") or apposition

@@ -728,7 +728,13 @@ impl<'a> Doc<'a> {
         if is_subject_pronoun(w) {
             return Some((last, last + 1));
         }
-        if is_np_stop(w) || is_determiner(w) || cue(w).is_some() || w == "of" || w == "and" {
+        let det_before = last > lo && self.word(last - 1).is_some_and(is_determiner);
+        if is_np_stop(w)
+            || is_determiner(w)
+            || (cue(w).is_some() && !det_before)
+            || w == "of"
+            || w == "and"
+        {
             return None;
         }
         let mut k = last;
@@ -798,7 +804,13 @@ impl<'a> Doc<'a> {
             if is_subject_pronoun(lw) && k > i {
                 break;
             }
-            if k > i && !self.is_cap(k) && lw.len() > 4 && lw.ends_with("ed") {
+            if k > i
+                && !self.is_cap(k)
+                && lw.len() > 4
+                && lw.ends_with("ed")
+                && !lw.contains('-')
+                && !self.word(k - 1).is_some_and(is_determiner)
+            {
                 break; // "A judge chastised …": the verb ends the phrase
             }
             last = Some(k);
@@ -1175,7 +1187,10 @@ impl<'a> Doc<'a> {
         }
         let (a, z) = self.np_forward(cue_end, e)?;
         let proper = self.is_cap(z - 1);
-        let det = self.word(a).is_some_and(is_determiner) || is_subject_pronoun(first);
+        let det = self.word(a).is_some_and(is_determiner)
+            || is_subject_pronoun(first)
+            || first.ends_with("’s")
+            || first.ends_with("'s");
         if !(proper || (det && !class.object) || (!class.object && !self.is_cap(a))) {
             return None;
         }
@@ -1520,7 +1535,11 @@ impl<'a> Doc<'a> {
                 if comma_before {
                     le -= 1;
                 }
-                if direct_before || comma_before {
+                if direct_before || (comma_before && le > prev_end && self.region(le - 1).is_some())
+                {
+                    // "“One!” says the proprietor": the quotation alone.
+                    left = Some((le - 1, le));
+                } else if comma_before {
                     let mut ls = prev_end;
                     for k in prev_end..le {
                         if self.is_punct(k, ';') || self.is_punct(k, ':') {
