@@ -1856,6 +1856,7 @@ impl<'a> Doc<'a> {
                 });
             }
         }
+        self.byline_quotes(&mut found);
         found.sort_by_key(|f| (f.quote.span.start, f.quote.span.end));
         // Overlaps: keep the better-scored one.
         let mut out: Vec<Found> = Vec::new();
@@ -1885,6 +1886,120 @@ impl<'a> Doc<'a> {
             }
         }
         out.into_iter().map(|f| f.quote).collect()
+    }
+
+    /// Paragraphs attributed by a sign-off instead of a verb: embedded posts ("… pic.twitter.com/…
+    /// — BC Hydro (@bchydro) December 22, 2018") and pull quotes ("… an emergency. Linda
+    /// Lamoureux").
+    fn byline_quotes(&self, found: &mut Vec<Found>) {
+        let toks = self.toks;
+        let mut a = 0;
+        let mut para = 0;
+        while a < toks.len() {
+            let mut b = a;
+            while b < toks.len() && toks[b].kind != TokKind::Break {
+                b += 1;
+            }
+            if let Some((cs, ce, name)) = self.byline(a, b) {
+                let span = trim_span(self.text, toks[cs].start, toks[ce - 1].end);
+                let inner = toks[cs..ce].iter().filter(|t| t.kind == TokKind::Word).count();
+                if !span.is_empty() && inner >= 5 {
+                    found.push(Found {
+                        quote: Quote {
+                            kind: QuoteKind::Indirect,
+                            span,
+                            cue: None,
+                            speaker: Some(name),
+                            speaker_entity: None,
+                            speaker_name: None,
+                            score: 0.65,
+                        },
+                        follow_on: false,
+                        para,
+                    });
+                }
+            }
+            para += 1;
+            a = b + 1;
+        }
+    }
+
+    /// Content token range and speaker span of a sign-off paragraph `a..b`.
+    fn byline(&self, a: usize, b: usize) -> Option<(usize, usize, Span)> {
+        let toks = self.toks;
+        if b <= a + 3 {
+            return None;
+        }
+        let is_dash = |t: &Tok| t.kind == TokKind::Punct && matches!(t.ch, '—' | '–' | '-' | '―');
+        let caps_run = |from: usize, to: usize| -> usize {
+            let mut k = from;
+            while k < to && k - from < 5 && toks[k].is_cap(self.text) {
+                k += 1;
+            }
+            k
+        };
+        // Embedded post: "— Name (@handle)".
+        for d in a + 1..b {
+            if !is_dash(&toks[d]) {
+                continue;
+            }
+            let e = caps_run(d + 1, b);
+            if e > d + 1
+                && e + 1 < b
+                && toks[e].ch == '('
+                && toks[e + 1].kind == TokKind::Word
+                && toks[e + 1].lower.starts_with('@')
+            {
+                let mut end = d;
+                for (k, t) in toks.iter().enumerate().take(d).skip(a) {
+                    if t.kind == TokKind::Word
+                        && (t.lower.starts_with("http") || t.lower.contains("pic.twitter.com"))
+                    {
+                        end = k;
+                        break;
+                    }
+                }
+                while end > a && toks[end - 1].kind == TokKind::Punct {
+                    end -= 1;
+                }
+                // A hashtag glued to the link ("#BCStormpic.twitter.com") stays out.
+                return (end > a).then(|| (a, end, Span::new(toks[d + 1].start, toks[e - 1].end)));
+            }
+        }
+        // Pull quote: "… sentence. Name[, role]" with no final punctuation.
+        let last = toks[b - 1].kind;
+        if last == TokKind::Punct || last == TokKind::Mark {
+            return None;
+        }
+        let mut p = b;
+        while p > a {
+            let t = &toks[p - 1];
+            if t.kind == TokKind::Punct && matches!(t.ch, '.' | '!' | '?') {
+                break;
+            }
+            p -= 1;
+        }
+        if p <= a + 1 {
+            return None;
+        }
+        let mut n = p;
+        while n < b && toks[n].kind == TokKind::Mark {
+            n += 1; // closing marks after the stop
+        }
+        let e = caps_run(n, b);
+        if e < n + 1 || toks[n].lower == "the" || e - n > 4 {
+            return None;
+        }
+        let tail_ok = e == b
+            || (toks[e].kind == TokKind::Punct
+                && toks[e].ch == ','
+                && toks[e + 1..b]
+                    .iter()
+                    .all(|t| t.kind == TokKind::Word || (t.kind == TokKind::Punct && t.ch == ',')));
+        if !tail_ok || toks[n..e].iter().any(|t| cue(&t.lower).is_some()) {
+            return None;
+        }
+        Some((a, p - 1, Span::new(toks[n].start, toks[e - 1].end)))
     }
 
     /// A short quoted name, title or nickname ("goes by “Shorty”", "the “Not My Stella's” campaign").
