@@ -246,8 +246,17 @@ impl<'a> Ctx<'a> {
         let ti = self.tok_at(e.span.start);
         let te = self.tok_at(e.span.end);
         let raw = self.text.get(e.span.start..e.span.end).unwrap_or("");
-        if raw.ends_with("’s") || raw.ends_with("'s") {
+        let after = self.text.get(e.span.end..).unwrap_or("");
+        if raw.ends_with("’s")
+            || raw.ends_with("'s")
+            || after.starts_with("’s")
+            || after.starts_with("'s")
+            || after.starts_with("’ ")
+        {
             return false; // a possessor ("Hemming’s request")
+        }
+        if self.in_side_line(e.span.start) {
+            return false;
         }
         if let Some(t) = self.toks.get(te) {
             if t.kind == TokKind::Word && crate::quotes::is_cue_word(&t.lower) {
@@ -289,18 +298,55 @@ impl<'a> Ctx<'a> {
         true
     }
 
+    /// Is `pos` in a headline, a "READ MORE:"/"WATCH:" line, or an embedded post's sign-off
+    /// ("— Name (@handle)")? Mentions there are poor antecedents.
+    fn in_side_line(&self, pos: usize) -> bool {
+        let ls = self.text[..pos].rfind('\n').map(|x| x + 1).unwrap_or(0);
+        let le = self.text[pos..]
+            .find('\n')
+            .map(|x| pos + x)
+            .unwrap_or(self.text.len());
+        let line = self.text[ls..le].trim();
+        if self.text[pos..le].contains("(@") {
+            return true;
+        }
+        if line.split_whitespace().count() > 40 {
+            return false;
+        }
+        if !line.ends_with(['.', '!', '?', '"', '”', '’', '\'', ')', '»', '…']) {
+            return true;
+        }
+        match line.find(':') {
+            Some(c) => {
+                let label = &line[..c];
+                !label.is_empty()
+                    && label.len() < 25
+                    && label.chars().any(|ch| ch.is_alphabetic())
+                    && label.chars().all(|ch| !ch.is_lowercase())
+            }
+            None => false,
+        }
+    }
+
     /// A definite nominal speaker ("the bow-tied maverick", "the agency"): the nearest earlier
     /// subject-position PER mention for a person noun, the nearest ORG mention for an
     /// organisation noun.
-    fn nominal_antecedent(&self, lower: &str, pos: usize) -> Option<usize> {
-        let words: Vec<&str> = lower.split_whitespace().collect();
-        if words.len() < 2 || words[0] != "the" {
+    fn nominal_antecedent(
+        &self,
+        mention: &str,
+        pos: usize,
+        speakers: &[(usize, usize)],
+    ) -> Option<usize> {
+        let words: Vec<&str> = mention.split_whitespace().collect();
+        if words.len() < 2 || words[0].to_lowercase() != "the" {
             return None;
         }
-        let head = words.last()?.trim_matches(|c: char| !c.is_alphanumeric());
-        if head.is_empty() || head.chars().next().is_some_and(|c| c.is_uppercase()) {
+        let head_raw = words.last()?.trim_matches(|c: char| !c.is_alphanumeric());
+        if head_raw.is_empty() || head_raw.chars().next().is_some_and(|c| c.is_uppercase()) {
             return None;
         }
+        let head_l = head_raw.to_lowercase();
+        let head = head_l.as_str();
         let org = matches!(
             head,
             "agency"
@@ -367,6 +413,7 @@ impl<'a> Ctx<'a> {
         }
         let want = if org { Label::Org } else { Label::Per };
         let window = if org { 2500 } else { 1500 };
+        let mut found: Option<(usize, usize)> = None; // (group, position)
         for &i in self.order.iter().rev() {
             let e = &self.entities[i];
             if e.span.end > pos || e.label != want || self.in_quote(e.span) {
@@ -376,10 +423,23 @@ impl<'a> Ctx<'a> {
                 break;
             }
             if org || self.is_subject(e) {
-                return Some(e.entity);
+                found = Some((e.entity, e.span.start));
+                break;
             }
         }
-        None
+        if !org {
+            // A more recent speaker wins ("…, insists Xander Wise … says the self-taught resident").
+            if let Some(&(g, p)) = speakers
+                .iter()
+                .rev()
+                .find(|&&(_, p)| p < pos && pos - p < window)
+            {
+                if found.is_none_or(|(_, fp)| p > fp) {
+                    found = Some((g, p));
+                }
+            }
+        }
+        found.map(|x| x.0)
     }
 
     fn gender_of(&self, g: usize) -> Option<Gender> {
@@ -567,11 +627,7 @@ pub fn attribute(
                 let mut best: Option<(usize, bool)> = None;
                 // The mention's head (its last word) must lie in the entity: "a spokeswoman for
                 // Trudeau" is not Trudeau, "McCallum’s staff" is not McCallum.
-                let head_start = mtext
-                    .rfind(char::is_whitespace)
-                    .map(|x| m.start + (mtext.len() - mtext.trim_start().len()) + x + 1)
-                    .unwrap_or(m.start);
-                let head = Span::new(head_start.min(m.end), m.end);
+                let head = mention_head(text, m);
                 for &i in &ctx.order {
                     let e = &entities[i];
                     if e.span.overlaps(&head) || (e.span.start <= m.start && m.end <= e.span.end) {
@@ -587,7 +643,7 @@ pub fn attribute(
                     resolved = Some((g, 0.7));
                 } else if let Some(g) = role_match(&lower, &roles, &speakers, m.start) {
                     resolved = Some((g, 0.55));
-                } else if let Some(g) = ctx.nominal_antecedent(&lower, m.start) {
+                } else if let Some(g) = ctx.nominal_antecedent(&mtext, m.start, &speakers) {
                     resolved = Some((g, 0.4));
                 }
             }
@@ -677,6 +733,36 @@ pub fn attribute(
 
 fn round4(x: f32) -> f32 {
     (x * 10000.0).round() / 10000.0
+}
+
+/// The head word of a speaker mention: its last word, or for a determined nominal with a
+/// prepositional phrase ("a spokeswoman for Trudeau") the word before the preposition.
+fn mention_head(text: &str, m: Span) -> Span {
+    let s = text.get(m.start..m.end).unwrap_or("");
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut off = 0;
+    for w in s.split(' ') {
+        if !w.is_empty() {
+            words.push((off, w));
+        }
+        off += w.len() + 1;
+    }
+    let Some(&(lo, lw)) = words.last() else {
+        return m;
+    };
+    let mut head = (lo, lw);
+    if words.len() > 2 && is_determiner(&words[0].1.to_lowercase()) {
+        for k in 1..words.len() {
+            if matches!(
+                words[k].1,
+                "for" | "at" | "from" | "with" | "by" | "in" | "on"
+            ) {
+                head = words[k - 1];
+                break;
+            }
+        }
+    }
+    Span::new(m.start + head.0, m.start + head.0 + head.1.len())
 }
 
 /// A proper-name speaker mention without an entity: match a PER group by last name.

@@ -1902,7 +1902,10 @@ impl<'a> Doc<'a> {
             }
             if let Some((cs, ce, name)) = self.byline(a, b) {
                 let span = trim_span(self.text, toks[cs].start, toks[ce - 1].end);
-                let inner = toks[cs..ce].iter().filter(|t| t.kind == TokKind::Word).count();
+                let inner = toks[cs..ce]
+                    .iter()
+                    .filter(|t| t.kind == TokKind::Word)
+                    .count();
                 if !span.is_empty() && inner >= 5 {
                     found.push(Found {
                         quote: Quote {
