@@ -729,9 +729,12 @@ impl<'a> Doc<'a> {
             return Some((last, last + 1));
         }
         let det_before = last > lo && self.word(last - 1).is_some_and(is_determiner);
+        let plural_noun = w.ends_with('s')
+            && !w.ends_with("ss")
+            && self.word(last + 1).is_some_and(|x| cue(x).is_some());
         if is_np_stop(w)
             || is_determiner(w)
-            || (cue(w).is_some() && !det_before)
+            || (cue(w).is_some() && !det_before && !plural_noun)
             || w == "of"
             || w == "and"
         {
@@ -1000,8 +1003,20 @@ impl<'a> Doc<'a> {
             }
             let mut inherit = false;
             if let Some(b) = before {
-                if self.is_word(b) && !and_before {
-                    if let Some((a, z)) = self.np_backward(s, b) {
+                let relative = matches!(self.word(b), Some("which" | "who"))
+                    && b > s + 1
+                    && self.is_punct(b - 1, ',')
+                    && self.is_word(b - 2);
+                if relative {
+                    // "humanitarian organizations, which warn that …": the antecedent speaks.
+                    if let Some((a, z)) = self.np_backward(s, b - 2) {
+                        if self.valid_subject(a, z, lower, aux, class) {
+                            f.subj = Some((a, z));
+                            f.mention = Some(self.head_mention(a, z));
+                        }
+                    }
+                } else if self.is_word(b) && !and_before {
+                    if let Some((a, z)) = self.np_backward(s, b).map(|np| self.cited_by(s, np)) {
                         if self.valid_subject(a, z, lower, aux, class) {
                             f.subj = Some((a, z));
                             f.mention = Some(self.head_mention(a, z));
@@ -1045,7 +1060,7 @@ impl<'a> Doc<'a> {
             if f.inverted {
                 // Only a quotation after ", " or ": " counts on the right of an inverted frame.
                 let mut k = r;
-                if k < e && self.is_punct(k, ',') {
+                if k < e && self.is_punct(k, ',') && self.region(k + 1).is_none() {
                     k = self.skip_apposition(k, e);
                 }
                 if k < e
@@ -1116,15 +1131,30 @@ impl<'a> Doc<'a> {
             {
                 aux = true;
             }
-            if lower.ends_with("ing")
-                && matches!(w, "as" | "was" | "is" | "were" | "are" | "been" | "be")
-            {
-                prog = true;
+            if lower.ends_with("ing") && w == "as" {
+                prog = true; // "was quoted as saying"
             }
             after_time = time;
             j -= 1;
         }
         Some((j, aux, negated, prog))
+    }
+
+    /// "Israeli officials cited by Maariv suggested": the cited party speaks, not the outlet.
+    fn cited_by(&self, s: usize, (a, z): (usize, usize)) -> (usize, usize) {
+        if a >= s + 3
+            && self.word(a - 1) == Some("by")
+            && matches!(
+                self.word(a - 2),
+                Some("cited" | "quoted" | "interviewed" | "contacted")
+            )
+            && self.is_word(a - 3)
+        {
+            if let Some(np) = self.np_backward(s, a - 3) {
+                return np;
+            }
+        }
+        (a, z)
     }
 
     /// Is the noun phrase `a..z` a plausible subject for this cue form?
@@ -1558,6 +1588,19 @@ impl<'a> Doc<'a> {
                 .right_start
                 .is_some_and(|rs| rs > s && matches!(self.punct(rs - 1), Some(',' | ':')));
             let right_ok = right.is_some_and(|(a, b)| self.valid_content(a, b, f.class));
+            if !right_ok && !f.according {
+                // "Although …, Israel was not informed …, Ravid stated.": drop the subordinate
+                // clause in front of the content.
+                if let Some((a, b)) = left {
+                    if self.word(a).is_some_and(is_subordinator) {
+                        if let Some(c) = (a..b).find(|&k| self.is_punct(k, ',')) {
+                            let (x, y) = self.trim_range(c + 1, b);
+                            let words = (x..y).filter(|&k| self.is_word(k)).count();
+                            left = (words >= 3).then_some((x, y));
+                        }
+                    }
+                }
+            }
             let class_ok = left_is_q || (f.class.indirect && !f.class.that) || f.according;
             let left_ok = class_ok
                 && left.is_some_and(|(a, b)| {
@@ -1906,7 +1949,13 @@ impl<'a> Doc<'a> {
                     .iter()
                     .filter(|t| t.kind == TokKind::Word)
                     .count();
-                if !span.is_empty() && inner >= 5 {
+                let caption = toks[cs..ce].iter().any(|t| {
+                    matches!(
+                        t.lower.as_str(),
+                        "photo" | "gallery" | "photograph" | "pictured"
+                    )
+                });
+                if !span.is_empty() && inner >= 5 && !caption {
                     found.push(Found {
                         quote: Quote {
                             kind: QuoteKind::Indirect,
