@@ -177,7 +177,13 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
             let lower = text[b..e].to_lowercase();
             if j < n && chars[j].1 == '.' {
                 let single_cap = text[b..e].chars().count() == 1 && c.is_uppercase();
-                if lower.contains('.') || is_abbreviation(&lower) || single_cap {
+                // A period followed by a comma or by a lower-case word ends no sentence
+                // ("McConnell, R-Ky., said").
+                let after = chars.get(j + 1).map(|x| x.1);
+                let after2 = chars.get(j + 2).map(|x| x.1);
+                let non_final = matches!(after, Some(',' | ';'))
+                    || (after == Some(' ') && after2.is_some_and(|x| x.is_lowercase()));
+                if lower.contains('.') || is_abbreviation(&lower) || single_cap || non_final {
                     j += 1;
                     e = byte_at(j);
                 }
@@ -190,6 +196,19 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
                 ch: c,
             });
             i = j;
+            continue;
+        }
+        // Two apostrophes or backquotes stand for a double mark ('' … '', `` … '').
+        let doubled = (c == '\'' || c == '`') && i + 1 < n && chars[i + 1].1 == c;
+        if doubled {
+            out.push(Tok {
+                start: b,
+                end: byte_at(i + 2),
+                kind: TokKind::Mark,
+                lower: String::new(),
+                ch: if c == '`' { '“' } else { '"' },
+            });
+            i += 2;
             continue;
         }
         out.push(Tok {
@@ -505,6 +524,7 @@ struct Frame {
     score: f32,
     class: CueClass,
     according: bool,
+    inherited: bool,
 }
 
 struct Doc<'a> {
@@ -797,7 +817,13 @@ impl<'a> Doc<'a> {
                 }
                 break;
             }
-            if (is_np_stop(lw) && !(lw == "and" && last.is_some()))
+            let adverb = !self.is_cap(k)
+                && matches!(
+                    lw,
+                    "still" | "also" | "now" | "then" | "further" | "again" | "already" | "never"
+                );
+            if adverb
+                || (is_np_stop(lw) && !(lw == "and" && last.is_some()))
                 || cue(lw).is_some()
                 || (!self.is_cap(k) && lw.len() > 4 && lw.ends_with("ly"))
                 || (k > i && is_time_word(lw) && !self.is_cap(k))
@@ -979,6 +1005,7 @@ impl<'a> Doc<'a> {
                 score: 0.8,
                 class,
                 according: false,
+                inherited: false,
             };
             // Subject before the cue, skipping adverbs, auxiliaries and time expressions.
             let lower = self.word(i).unwrap_or("");
@@ -1026,21 +1053,30 @@ impl<'a> Doc<'a> {
                         }
                     }
                 } else if (comma_before || q_before || dash_before) && !participle {
-                    if let Some((a, z)) = self.inverted_subject(cue_end, e, class) {
+                    // A proper name after the cue wins ("…, said Telford."); else an
+                    // apposition before it ("Megan Hester, senior associate, said …"); else a
+                    // nominal after it ("…,” says the bow-tied maverick).
+                    let inv = self.inverted_subject(cue_end, e, class);
+                    let inv_proper = inv.is_some_and(|(_, z)| self.is_cap(z - 1));
+                    let appos = if comma_before && !inv_proper {
+                        self.apposition_subject(s, b)
+                    } else {
+                        None
+                    };
+                    if let Some((a, z)) = appos {
+                        f.subj = Some((a, z));
+                        f.mention = Some(self.head_mention(a, z));
+                    } else if let Some((a, z)) = inv {
                         f.inverted = true;
                         f.subj = Some((a, z));
                         f.mention = Some(self.inverted_mention(a, z, e));
-                    } else if comma_before {
-                        if let Some((a, z)) = self.apposition_subject(s, b) {
-                            f.subj = Some((a, z));
-                            f.mention = Some(self.head_mention(a, z));
-                        }
                     }
                 } else if and_before || (participle && comma_before) {
                     inherit = true;
                 }
             }
             if inherit {
+                f.inherited = true;
                 f.score = 0.6;
                 f.mention = match frames.last() {
                     Some(p) => p.mention,
@@ -1293,7 +1329,12 @@ impl<'a> Doc<'a> {
             || self.tok(k + 1).is_some_and(|t| is_title(t.text(self.text)))
             || self
                 .word(comma - 1)
-                .is_some_and(|w| !self.is_cap(comma - 1) && !is_np_stop(w));
+                .is_some_and(|w| !self.is_cap(comma - 1) && !is_np_stop(w))
+            || comma - k <= 3
+            || (k + 1..comma).any(|x| {
+                self.word(x)
+                    .is_some_and(|w| !self.is_cap(x) && !matches!(w, "and" | "&"))
+            });
         if !appos {
             return None;
         }
@@ -1470,6 +1511,7 @@ impl<'a> Doc<'a> {
             score: 0.75,
             class: PHRASAL,
             according: true,
+            inherited: false,
         };
         // Content after the source (sentence-initial "According to X, …").
         let mut k = b;
@@ -1558,7 +1600,7 @@ impl<'a> Doc<'a> {
             // Left content.
             let mut left = None;
             let lb = if f.according { f.cue_u } else { l };
-            if lb > prev_end {
+            if lb > prev_end && !f.inherited {
                 let mut le = lb;
                 let direct_before = self.region(le - 1).is_some();
                 let comma_before = matches!(self.punct(le - 1), Some(',' | '—' | '–'));
