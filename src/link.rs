@@ -89,7 +89,7 @@ pub fn merge_aliases(text: &str, entities: &mut [Entity]) -> Vec<EntityGroup> {
         if !key.is_empty() {
             // Identical key, same label family.
             for (g, b) in groups.iter().enumerate() {
-                if b.first_label == label && b.keys.iter().any(|k| *k == key) {
+                if b.first_label == label && b.keys.contains(&key) {
                     target = Some(g);
                     break;
                 }
@@ -753,10 +753,18 @@ fn mention_head(text: &str, m: Span) -> Span {
     let mut head = (lo, lw);
     if words.len() > 2 && is_determiner(&words[0].1.to_lowercase()) {
         for k in 1..words.len() {
-            if matches!(
-                words[k].1,
-                "for" | "at" | "from" | "with" | "by" | "in" | "on"
-            ) {
+            let of_nominal = words[k].1 == "of"
+                && words[k - 1]
+                    .1
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_lowercase());
+            if of_nominal
+                || matches!(
+                    words[k].1,
+                    "for" | "at" | "from" | "with" | "by" | "in" | "on"
+                )
+            {
                 head = words[k - 1];
                 break;
             }

@@ -198,15 +198,19 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
             i = j;
             continue;
         }
-        // Two apostrophes or backquotes stand for a double mark ('' … '', `` … '').
-        let doubled = (c == '\'' || c == '`') && i + 1 < n && chars[i + 1].1 == c;
+        // Two apostrophes, single curly marks or backquotes stand for a double mark ('' … '', `` … '').
+        let doubled = matches!(c, '\'' | '`' | '’' | '‘') && i + 1 < n && chars[i + 1].1 == c;
         if doubled {
             out.push(Tok {
                 start: b,
                 end: byte_at(i + 2),
                 kind: TokKind::Mark,
                 lower: String::new(),
-                ch: if c == '`' { '“' } else { '"' },
+                ch: match c {
+                    '`' | '‘' => '“',
+                    '’' => '”',
+                    _ => '"',
+                },
             });
             i += 2;
             continue;
@@ -404,7 +408,7 @@ pub(crate) fn pair_marks(text: &str, toks: &[Tok], warnings: &mut Vec<String>) -
                             '"' => {
                                 let inch =
                                     prev_char(text, t.start).is_some_and(|c| c.is_ascii_digit());
-                                !(inch && cc) && !(cc && !oc)
+                                !cc || (oc && !inch)
                             }
                             _ => oc && !cc, // a closing mark used as an opener
                         };
@@ -480,6 +484,21 @@ pub(crate) fn pair_marks(text: &str, toks: &[Tok], warnings: &mut Vec<String>) -
                     && prev_char(text, u.start).is_some_and(|c| !c.is_whitespace())
                     && closing_ctx(text, u)
                 {
+                    // "the Smiths' plans": a plural possessive, unless nothing better follows.
+                    let possessive = prev_char(text, u.start) == Some('s')
+                        && text[u.end..]
+                            .trim_start_matches(' ')
+                            .chars()
+                            .next()
+                            .is_some_and(|c| c.is_lowercase())
+                        && next_char(text, u.end) == Some(' ');
+                    if possessive {
+                        if found.is_none() {
+                            found = Some(j);
+                        }
+                        j += 1;
+                        continue;
+                    }
                     found = Some(j);
                     break;
                 }
@@ -695,6 +714,9 @@ impl<'a> Doc<'a> {
     /// ("“…?” Kim said", "“One!” says the proprietor").
     fn sentence_ends_after_quote(&self, u: usize) -> bool {
         let n = self.units.len();
+        if self.is_dash_name(u + 1, n) {
+            return false; // "“…” — Michelle Rempel"
+        }
         let mut k = u + 1;
         while k < n && matches!(self.punct(k), Some(',' | '—' | '–' | '-')) {
             k += 1;
@@ -763,8 +785,7 @@ impl<'a> Doc<'a> {
         let mut k = last;
         let mut first = last;
         let mut count = 0;
-        loop {
-            let Some(lw) = self.word(k) else { break };
+        while let Some(lw) = self.word(k) {
             if k < last {
                 if is_determiner(lw) {
                     first = k;
@@ -1393,27 +1414,10 @@ impl<'a> Doc<'a> {
         }
         match self.word(r) {
             Some("that") | None => r,
-            Some(w)
-                if matches!(
-                    w,
-                    "him"
-                        | "her"
-                        | "them"
-                        | "me"
-                        | "us"
-                        | "reporters"
-                        | "journalists"
-                        | "supporters"
-                        | "residents"
-                        | "customers"
-                        | "voters"
-                        | "members"
-                        | "people"
-                        | "everyone"
-                ) =>
-            {
-                r + 1
-            }
+            Some(
+                "him" | "her" | "them" | "me" | "us" | "reporters" | "journalists" | "supporters"
+                | "residents" | "customers" | "voters" | "members" | "people" | "everyone",
+            ) => r + 1,
             Some(w) if is_subject_pronoun(w) => r,
             Some(_) => match self.np_forward(r, e) {
                 Some((_, b)) if b - r <= 6 => b,
@@ -1658,11 +1662,11 @@ impl<'a> Doc<'a> {
                             || words >= 3
                             || (words >= 1 && right_ok && right_after_comma))
                 });
-            let use_right = right_ok && (!left_ok || right_after_comma || right_is_q || !left_is_q);
-            let use_left = left_ok
-                && (!right_ok || (right_after_comma && !(right_is_q && !left_is_q)) || left_is_q);
-            let use_right =
-                use_right && !(left_is_q && right_ok && !right_is_q && !right_after_comma);
+            // "“A,” he said, “B.”" and "A, he said, B" use both sides; "“A,” he told X." only
+            // the quotation before the cue.
+            let use_right = right_ok && (!left_is_q || right_is_q || right_after_comma);
+            let use_left =
+                left_ok && (!right_ok || left_is_q || (right_after_comma && !right_is_q));
             let (use_left, use_right) = if f.according {
                 (left_ok, right_ok)
             } else {
@@ -1722,8 +1726,8 @@ impl<'a> Doc<'a> {
         if self.in_headline(a) {
             return false;
         }
-        let has_q = (a..b).any(|k| self.region(k).is_some());
-        if self.region(a).is_some() {
+        let has_q = (a..b).any(|k| self.region(k).is_some_and(|r| !self.is_name_like(k, r)));
+        if self.region(a).is_some_and(|r| !self.is_name_like(a, r)) {
             return true;
         }
         if has_q
@@ -2112,10 +2116,41 @@ impl<'a> Doc<'a> {
         // Title case: every word capitalised.
         let toks = &self.toks[r.open_tok + 1..r.tok_end.saturating_sub(1).max(r.open_tok + 1)];
         let words: Vec<&Tok> = toks.iter().filter(|t| t.kind == TokKind::Word).collect();
-        if !words.is_empty() && words.iter().all(|t| t.is_cap(self.text)) {
-            return true;
+        // Title case ("War and Peace"): capitalised words, small function words inside.
+        !words.is_empty()
+            && words[0].is_cap(self.text)
+            && words.iter().all(|t| {
+                t.is_cap(self.text)
+                    || matches!(
+                        t.lower.as_str(),
+                        "and"
+                            | "of"
+                            | "the"
+                            | "in"
+                            | "on"
+                            | "a"
+                            | "an"
+                            | "to"
+                            | "for"
+                            | "at"
+                            | "or"
+                    )
+            })
+    }
+
+    /// A dash followed by a capitalised name ending its line or sentence.
+    fn is_dash_name(&self, k: usize, e: usize) -> bool {
+        if k >= e || !self.is_dash(k) {
+            return false;
         }
-        r.words <= 3
+        let mut m = k + 1;
+        while m < e && self.is_cap(m) && m - k <= 4 {
+            m += 1;
+        }
+        m > k + 1
+            && (m >= e
+                || self.tok(m).is_some_and(|t| t.kind == TokKind::Break)
+                || matches!(self.punct(m), Some('(' | ',' | '.')))
     }
 
     /// "“…” — Michelle Rempel (@MichelleRempel)" or "“…” – Name": the name after the dash.
