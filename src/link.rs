@@ -235,9 +235,9 @@ impl<'a> Ctx<'a> {
     }
 
     fn in_quote(&self, s: Span) -> bool {
-        self.quoted
-            .iter()
-            .any(|q| q.start <= s.start && s.end <= q.end)
+        // `quoted` is sorted by start and non-overlapping.
+        let i = self.quoted.partition_point(|q| q.start <= s.start);
+        i > 0 && s.end <= self.quoted[i - 1].end
     }
 
     /// Does the mention stand in subject position: first in its sentence or clause, or right
@@ -568,11 +568,13 @@ pub fn attribute(
 ) -> Vec<Relation> {
     let mut order: Vec<usize> = (0..entities.len()).collect();
     order.sort_by_key(|&i| (entities[i].span.start, entities[i].span.end));
-    let quoted = quotes
+    let mut quoted: Vec<Span> = quotes
         .iter()
         .filter(|q| q.kind == crate::doc::QuoteKind::Direct)
         .map(|q| q.span)
         .collect();
+    quoted.sort();
+    quoted.dedup_by(|b, a| b.start < a.end); // drop overlaps, keep the earlier
     let mut ctx = Ctx {
         text,
         toks: tokenize(text),

@@ -477,7 +477,9 @@ pub(crate) fn pair_marks(text: &str, toks: &[Tok], warnings: &mut Vec<String>) -
         if is_open_single {
             let mut j = i + 1;
             let mut found = None;
-            while j < toks.len() && !inside[j] && toks[j].kind != TokKind::Break {
+            // Bounded search: a quotation in single marks stays within one paragraph and
+            // a few hundred tokens.
+            while j < toks.len() && j < i + 400 && !inside[j] && toks[j].kind != TokKind::Break {
                 let u = &toks[j];
                 if u.kind == TokKind::Mark
                     && matches!(u.ch, '’' | '\'' | '›')
@@ -553,7 +555,12 @@ struct Doc<'a> {
     units: Vec<U>,
     para: Vec<usize>,
     sentences: Vec<(usize, usize)>,
+    /// Byte offsets of every '\n' (line lookups by binary search).
+    newlines: Vec<usize>,
 }
+
+/// Longest unit window searched for attribution frames at once.
+const MAX_SENTENCE_UNITS: usize = 600;
 
 /// What a quote found so far needs from the follow-on pass.
 struct Found {
@@ -600,6 +607,7 @@ impl<'a> Doc<'a> {
             units,
             para,
             sentences: Vec::new(),
+            newlines: text.match_indices('\n').map(|(i, _)| i).collect(),
         };
         d.sentences = d.split_sentences();
         d
@@ -1787,13 +1795,15 @@ impl<'a> Doc<'a> {
     /// punctuation, or opens with an all-capitals label and a colon.
     fn in_headline(&self, u: usize) -> bool {
         let pos = self.unit_span(u).start;
-        let ps = self.text[..pos].rfind('\n').map(|x| x + 1).unwrap_or(0);
-        let pe = self.text[pos..]
-            .find('\n')
-            .map(|x| pos + x)
-            .unwrap_or(self.text.len());
+        let li = self.newlines.partition_point(|&x| x < pos);
+        let ps = if li == 0 {
+            0
+        } else {
+            self.newlines[li - 1] + 1
+        };
+        let pe = self.newlines.get(li).copied().unwrap_or(self.text.len());
         let line = self.text[ps..pe].trim();
-        if line.split_whitespace().count() > 40 {
+        if line.split_whitespace().take(41).count() > 40 {
             return false;
         }
         if !line.ends_with(['.', '!', '?', '"', '”', '’', '\'', ')', '»', '…']) {
@@ -1838,7 +1848,17 @@ impl<'a> Doc<'a> {
         let mut found: Vec<Found> = Vec::new();
         let mut used = vec![false; self.regions.len()];
         let mut prev_subj: Option<Span> = None;
+        // Very long "sentences" (no punctuation) are cut into windows to bound the work.
+        let mut windows = Vec::with_capacity(self.sentences.len());
         for &(s, e) in &self.sentences {
+            let mut a = s;
+            while e - a > MAX_SENTENCE_UNITS {
+                windows.push((a, a + MAX_SENTENCE_UNITS));
+                a += MAX_SENTENCE_UNITS;
+            }
+            windows.push((a, e));
+        }
+        for &(s, e) in &windows {
             let frames = self.find_frames(s, e, prev_subj);
             for f in &frames {
                 for &(a, b) in &f.contents {
