@@ -240,20 +240,24 @@ impl<'a> Ctx<'a> {
         i > 0 && s.end <= self.quoted[i - 1].end
     }
 
+    /// A possessive mention ("Hemming’s request").
+    fn is_possessor(&self, e: &Entity) -> bool {
+        let raw = self.text.get(e.span.start..e.span.end).unwrap_or("");
+        let after = self.text.get(e.span.end..).unwrap_or("");
+        raw.ends_with("’s")
+            || raw.ends_with("'s")
+            || after.starts_with("’s")
+            || after.starts_with("'s")
+            || after.starts_with("’ ")
+    }
+
     /// Does the mention stand in subject position: first in its sentence or clause, or right
     /// before a verb of saying?
     fn is_subject(&self, e: &Entity) -> bool {
         let ti = self.tok_at(e.span.start);
         let te = self.tok_at(e.span.end);
-        let raw = self.text.get(e.span.start..e.span.end).unwrap_or("");
-        let after = self.text.get(e.span.end..).unwrap_or("");
-        if raw.ends_with("’s")
-            || raw.ends_with("'s")
-            || after.starts_with("’s")
-            || after.starts_with("'s")
-            || after.starts_with("’ ")
-        {
-            return false; // a possessor ("Hemming’s request")
+        if self.is_possessor(e) {
+            return false; // "Hemming’s request"
         }
         if self.in_side_line(e.span.start) {
             return false;
@@ -530,6 +534,9 @@ impl<'a> Ctx<'a> {
                 }
             }
             if self.in_quote(e.span) {
+                continue;
+            }
+            if self.is_possessor(e) || self.in_side_line(e.span.start) {
                 continue;
             }
             let was_speaker = speakers.iter().any(|&(g, p)| g == e.entity && p <= pos);
