@@ -1,1 +1,1089 @@
-//! link
+//! Linking: alias merging of entity mentions, speaker resolution of quotes, and relations.
+//!
+//! [`merge_aliases`] groups the mentions of one person or organisation ("Osama Hamdan" …
+//! "Hamdan" … "Mr. Hamdan"). [`attribute`] resolves each quote's speaker mention to a group
+//! (overlapping PER entity, surname, pronoun by salience and gender, nominal by role), fills
+//! `speaker_entity` / `speaker_name`, and emits `said` and `has_role` relations.
+
+use crate::doc::{Entity, EntityGroup, Label, Quote, Relation, RelationKind, Span};
+use crate::quotes::{
+    is_determiner, is_honorific, is_np_stop, is_subject_pronoun, is_title, tokenize, Tok, TokKind,
+};
+use std::collections::HashMap;
+
+/// Name tokens of a mention: words without leading honorifics/titles and without a possessive.
+fn name_tokens(s: &str) -> Vec<String> {
+    let mut toks: Vec<String> = s
+        .split(|c: char| c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            w.trim_matches(|c: char| {
+                !c.is_alphanumeric() && c != '.' && c != '-' && c != '\'' && c != '’'
+            })
+        })
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+        .collect();
+    while toks.len() > 1 && (is_honorific(&toks[0]) || is_title(&toks[0])) {
+        toks.remove(0);
+    }
+    if let Some(last) = toks.last_mut() {
+        for suf in ["'s", "’s"] {
+            if last.len() > suf.len() && last.ends_with(suf) {
+                last.truncate(last.len() - suf.len());
+            }
+        }
+        if last.ends_with('’') || last.ends_with('\'') {
+            last.pop();
+        }
+    }
+    toks.retain(|t| !t.is_empty());
+    toks
+}
+
+/// The display form of a mention: honorifics/titles and a possessive dropped.
+fn display_name(s: &str) -> String {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let mut i = 0;
+    while i + 1 < words.len() && (is_honorific(words[i]) || is_title(words[i])) {
+        i += 1;
+    }
+    let mut out = words[i..].join(" ");
+    for suf in ["'s", "’s"] {
+        if out.len() > suf.len() && out.ends_with(suf) {
+            out.truncate(out.len() - suf.len());
+        }
+    }
+    out
+}
+
+struct Build {
+    keys: Vec<Vec<String>>,
+    canonical: String,
+    canon_len: usize,
+    labels: HashMap<Label, usize>,
+    first_label: Label,
+    full: bool,
+}
+
+/// Assign `entity` group indices so that all mentions of one person or organisation share one
+/// group, and return the groups in first-mention order (deterministic).
+///
+/// PER: identical names merge; a single-token mention ("Hamdan", "Mr. Hamdan") joins the nearest
+/// earlier full name with that last name; a full name joins an earlier lone surname. Two full
+/// names that share a surname stay apart. ORG/LOC/MISC: identical names merge, and an acronym
+/// ("IRCC") joins the name whose initials it spells. Canonical = the longest full-name mention.
+pub fn merge_aliases(text: &str, entities: &mut [Entity]) -> Vec<EntityGroup> {
+    let mut order: Vec<usize> = (0..entities.len()).collect();
+    order.sort_by_key(|&i| (entities[i].span.start, entities[i].span.end));
+    let mut groups: Vec<Build> = Vec::new();
+    // (group, last token, position of the mention) for surname lookups.
+    let mut last_seen: Vec<usize> = Vec::new();
+    for &i in &order {
+        let sp = entities[i].span;
+        let raw = text.get(sp.start..sp.end).unwrap_or("");
+        let label = entities[i].label;
+        let key = name_tokens(raw);
+        let display = display_name(raw);
+        let mut target: Option<usize> = None;
+        if !key.is_empty() {
+            // Identical key, same label family.
+            for (g, b) in groups.iter().enumerate() {
+                if b.first_label == label && b.keys.contains(&key) {
+                    target = Some(g);
+                    break;
+                }
+            }
+            if target.is_none() && label == Label::Per {
+                let last = key.last().unwrap();
+                if key.len() == 1 {
+                    // Surname (or single name): nearest earlier full name ending in it.
+                    let mut best: Option<(usize, usize)> = None;
+                    for (g, b) in groups.iter().enumerate() {
+                        if b.first_label == Label::Per
+                            && b.keys.iter().any(|k| k.len() > 1 && k.last() == Some(last))
+                        {
+                            let pos = last_seen[g];
+                            if best.is_none_or(|(_, p)| pos > p) {
+                                best = Some((g, pos));
+                            }
+                        }
+                    }
+                    target = best.map(|x| x.0);
+                } else {
+                    // A full name after its lone surname.
+                    for (g, b) in groups.iter().enumerate() {
+                        if b.first_label == Label::Per
+                            && !b.full
+                            && b.keys.iter().all(|k| k.len() == 1 && k[0] == *last)
+                        {
+                            target = Some(g);
+                            break;
+                        }
+                    }
+                }
+            }
+            if target.is_none() && label != Label::Per && key.len() == 1 {
+                let acr = &key[0];
+                if acr.len() >= 2
+                    && raw
+                        .chars()
+                        .filter(|c| c.is_alphabetic())
+                        .all(|c| c.is_uppercase())
+                {
+                    for (g, b) in groups.iter().enumerate() {
+                        if b.first_label == Label::Per {
+                            continue;
+                        }
+                        if b.keys.iter().any(|k| initials(k) == *acr) {
+                            target = Some(g);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        let g = match target {
+            Some(g) => g,
+            None => {
+                groups.push(Build {
+                    keys: Vec::new(),
+                    canonical: display.clone(),
+                    canon_len: 0,
+                    labels: HashMap::new(),
+                    first_label: label,
+                    full: false,
+                });
+                last_seen.push(sp.start);
+                groups.len() - 1
+            }
+        };
+        let b = &mut groups[g];
+        if !b.keys.contains(&key) {
+            b.keys.push(key.clone());
+        }
+        *b.labels.entry(label).or_insert(0) += 1;
+        let full = key.len() > 1;
+        let len = display.chars().count();
+        let better = (full && !b.full) || (full == b.full && len > b.canon_len);
+        // An acronym never replaces a spelled-out name.
+        if better || b.canon_len == 0 {
+            b.canonical = display;
+            b.canon_len = len;
+            b.full = b.full || full;
+        }
+        last_seen[g] = sp.start;
+        entities[i].entity = g;
+    }
+    groups
+        .into_iter()
+        .map(|b| {
+            let mut label = b.first_label;
+            let mut best = 0;
+            for l in Label::ALL {
+                let n = b.labels.get(&l).copied().unwrap_or(0);
+                if n > best {
+                    best = n;
+                    label = l;
+                }
+            }
+            EntityGroup {
+                canonical: b.canonical,
+                label,
+            }
+        })
+        .collect()
+}
+
+fn initials(key: &[String]) -> String {
+    key.iter()
+        .filter(|w| !matches!(w.as_str(), "of" | "and" | "the" | "for" | "&" | "de"))
+        .filter_map(|w| w.chars().next())
+        .collect()
+}
+
+// ------------------------------------------------------------------------------------------------
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Gender {
+    Male,
+    Female,
+}
+
+fn pronoun_gender(p: &str) -> Option<Gender> {
+    match p {
+        "he" | "him" | "his" | "himself" => Some(Gender::Male),
+        "she" | "her" | "hers" | "herself" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+struct Ctx<'a> {
+    text: &'a str,
+    toks: Vec<Tok>,
+    entities: &'a [Entity],
+    /// Entity indices sorted by position.
+    order: Vec<usize>,
+    /// Byte spans of direct quotes (mentions inside are weak antecedents).
+    quoted: Vec<Span>,
+    gender: HashMap<usize, (u32, u32)>,
+}
+
+impl<'a> Ctx<'a> {
+    fn tok_at(&self, byte: usize) -> usize {
+        self.toks.partition_point(|t| t.start < byte)
+    }
+
+    fn in_quote(&self, s: Span) -> bool {
+        // `quoted` is sorted by start and non-overlapping.
+        let i = self.quoted.partition_point(|q| q.start <= s.start);
+        i > 0 && s.end <= self.quoted[i - 1].end
+    }
+
+    /// A possessive mention ("Hemming’s request").
+    fn is_possessor(&self, e: &Entity) -> bool {
+        let raw = self.text.get(e.span.start..e.span.end).unwrap_or("");
+        let after = self.text.get(e.span.end..).unwrap_or("");
+        raw.ends_with("’s")
+            || raw.ends_with("'s")
+            || after.starts_with("’s")
+            || after.starts_with("'s")
+            || after.starts_with("’ ")
+    }
+
+    /// Does the mention stand in subject position: first in its sentence or clause, or right
+    /// before a verb of saying?
+    fn is_subject(&self, e: &Entity) -> bool {
+        let ti = self.tok_at(e.span.start);
+        let te = self.tok_at(e.span.end);
+        if self.is_possessor(e) {
+            return false; // "Hemming’s request"
+        }
+        if self.in_side_line(e.span.start) {
+            return false;
+        }
+        if let Some(t) = self.toks.get(te) {
+            if t.kind == TokKind::Word && crate::quotes::is_cue_word(&t.lower) {
+                return true;
+            }
+        }
+        // Only pre-modifiers (names, titles, role nouns) between the clause start and the mention.
+        let mut k = ti;
+        let mut n = 0;
+        while k > 0 {
+            let t = &self.toks[k - 1];
+            match t.kind {
+                TokKind::Break => return true,
+                TokKind::Punct if matches!(t.ch, '.' | ',' | ';' | ':' | '!' | '?' | '—' | '–') => {
+                    return true
+                }
+                TokKind::Word => {
+                    let w = t.lower.as_str();
+                    let verbish = !t.is_cap(self.text)
+                        && (w.ends_with("ed")
+                            || w.ends_with("ing")
+                            || crate::quotes::is_cue_word(w));
+                    if n >= 5
+                        || is_np_stop(w)
+                        || is_determiner(w)
+                        || is_subject_pronoun(w)
+                        || verbish
+                        || w.ends_with("’s")
+                        || w.ends_with("'s")
+                    {
+                        return false;
+                    }
+                }
+                _ => return false,
+            }
+            n += 1;
+            k -= 1;
+        }
+        true
+    }
+
+    /// Is `pos` in a headline, a "READ MORE:"/"WATCH:" line, or an embedded post's sign-off
+    /// ("— Name (@handle)")? Mentions there are poor antecedents.
+    fn in_side_line(&self, pos: usize) -> bool {
+        let ls = self.text[..pos].rfind('\n').map(|x| x + 1).unwrap_or(0);
+        let le = self.text[pos..]
+            .find('\n')
+            .map(|x| pos + x)
+            .unwrap_or(self.text.len());
+        let line = self.text[ls..le].trim();
+        if self.text[pos..le].contains("(@") {
+            return true;
+        }
+        if line.split_whitespace().count() > 40 {
+            return false;
+        }
+        if !line.ends_with(['.', '!', '?', '"', '”', '’', '\'', ')', '»', '…']) {
+            return true;
+        }
+        match line.find(':') {
+            Some(c) => {
+                let label = &line[..c];
+                !label.is_empty()
+                    && label.len() < 25
+                    && label.chars().any(|ch| ch.is_alphabetic())
+                    && label.chars().all(|ch| !ch.is_lowercase())
+            }
+            None => false,
+        }
+    }
+
+    /// A definite nominal speaker ("the bow-tied maverick", "the agency"): the nearest earlier
+    /// subject-position PER mention for a person noun, the nearest ORG mention for an
+    /// organisation noun.
+    fn nominal_antecedent(
+        &self,
+        mention: &str,
+        pos: usize,
+        speakers: &[(usize, usize)],
+    ) -> Option<usize> {
+        let words: Vec<&str> = mention.split_whitespace().collect();
+        if words.len() < 2 || words[0].to_lowercase() != "the" {
+            return None;
+        }
+        let head_raw = words.last()?.trim_matches(|c: char| !c.is_alphanumeric());
+        if head_raw.is_empty() || head_raw.chars().next().is_some_and(|c| c.is_uppercase()) {
+            return None;
+        }
+        let head_l = head_raw.to_lowercase();
+        let head = head_l.as_str();
+        let org = matches!(
+            head,
+            "agency"
+                | "department"
+                | "firm"
+                | "company"
+                | "utility"
+                | "union"
+                | "ministry"
+                | "corporation"
+                | "organization"
+                | "organisation"
+                | "charity"
+                | "bank"
+                | "airline"
+                | "retailer"
+                | "insurer"
+                | "broadcaster"
+                | "network"
+                | "station"
+                | "party"
+        );
+        let not_person = matches!(
+            head,
+            "post"
+                | "study"
+                | "report"
+                | "statement"
+                | "release"
+                | "poll"
+                | "survey"
+                | "city"
+                | "government"
+                | "commission"
+                | "board"
+                | "council"
+                | "committee"
+                | "court"
+                | "police"
+                | "office"
+                | "service"
+                | "group"
+                | "couple"
+                | "family"
+                | "team"
+                | "club"
+                | "school"
+                | "province"
+                | "state"
+                | "country"
+                | "article"
+                | "letter"
+                | "document"
+                | "website"
+                | "data"
+                | "figures"
+                | "numbers"
+                | "research"
+                | "analysis"
+                | "tweet"
+        ) || head.ends_with('s');
+        if not_person && !org {
+            return None;
+        }
+        let want = if org { Label::Org } else { Label::Per };
+        let window = if org { 2500 } else { 1500 };
+        let mut found: Option<(usize, usize)> = None; // (group, position)
+        for &i in self.order.iter().rev() {
+            let e = &self.entities[i];
+            if e.span.end > pos || e.label != want || self.in_quote(e.span) {
+                continue;
+            }
+            if pos - e.span.end > window {
+                break;
+            }
+            if org || self.is_subject(e) {
+                found = Some((e.entity, e.span.start));
+                break;
+            }
+        }
+        if !org {
+            // A more recent speaker wins ("…, insists Xander Wise … says the self-taught resident").
+            if let Some(&(g, p)) = speakers
+                .iter()
+                .rev()
+                .find(|&&(_, p)| p < pos && pos - p < window)
+            {
+                if found.is_none_or(|(_, fp)| p > fp) {
+                    found = Some((g, p));
+                }
+            }
+        }
+        found.map(|x| x.0)
+    }
+
+    fn gender_of(&self, g: usize) -> Option<Gender> {
+        let (m, f) = self.gender.get(&g).copied().unwrap_or((0, 0));
+        if m > f {
+            Some(Gender::Male)
+        } else if f > m {
+            Some(Gender::Female)
+        } else {
+            None
+        }
+    }
+
+    /// Gender hints: courtesy titles, and the first personal pronoun after a mention in its
+    /// sentence.
+    fn collect_gender(&mut self) {
+        let mut votes: HashMap<usize, (u32, u32)> = HashMap::new();
+        for &i in &self.order {
+            let e = &self.entities[i];
+            if e.label != Label::Per {
+                continue;
+            }
+            let ti = self.tok_at(e.span.start);
+            let mut add = |g: Gender, w: u32| {
+                let v = votes.entry(e.entity).or_insert((0, 0));
+                match g {
+                    Gender::Male => v.0 += w,
+                    Gender::Female => v.1 += w,
+                }
+            };
+            if ti > 0 {
+                let p = &self.toks[ti - 1];
+                if p.kind == TokKind::Word {
+                    match p.lower.trim_end_matches('.') {
+                        "mr" => add(Gender::Male, 5),
+                        "ms" | "mrs" | "miss" => add(Gender::Female, 5),
+                        _ => {}
+                    }
+                }
+            }
+            let inner = &self.text[e.span.start..e.span.end];
+            if let Some(first) = inner.split_whitespace().next() {
+                match first.trim_end_matches('.').to_lowercase().as_str() {
+                    "mr" => add(Gender::Male, 5),
+                    "ms" | "mrs" | "miss" => add(Gender::Female, 5),
+                    _ => {}
+                }
+            }
+            let te = self.tok_at(e.span.end);
+            for t in self.toks.iter().skip(te).take(14) {
+                if t.kind == TokKind::Break
+                    || (t.kind == TokKind::Punct && matches!(t.ch, '.' | '?' | '!'))
+                {
+                    break;
+                }
+                if t.kind == TokKind::Word {
+                    if let Some(g) = pronoun_gender(&t.lower) {
+                        add(g, 1);
+                        break;
+                    }
+                }
+            }
+        }
+        self.gender = votes;
+    }
+
+    /// Antecedent of a he/she pronoun at `pos`: the nearest PER mention in subject position (or a
+    /// previous speaker), gender permitting.
+    fn resolve_pronoun(
+        &self,
+        pos: usize,
+        gender: Option<Gender>,
+        speakers: &[(usize, usize)],
+    ) -> Option<(usize, f32)> {
+        let window = 2500;
+        let mut nearest: Option<usize> = None;
+        for &i in self.order.iter().rev() {
+            let e = &self.entities[i];
+            if e.span.end > pos || e.label != Label::Per {
+                continue;
+            }
+            if pos - e.span.end > window {
+                break;
+            }
+            if let (Some(g), Some(eg)) = (gender, self.gender_of(e.entity)) {
+                if g != eg {
+                    continue;
+                }
+            }
+            if self.in_quote(e.span) {
+                continue;
+            }
+            if self.is_possessor(e) || self.in_side_line(e.span.start) {
+                continue;
+            }
+            let was_speaker = speakers.iter().any(|&(g, p)| g == e.entity && p <= pos);
+            if self.is_subject(e) || was_speaker {
+                return Some((e.entity, 0.75));
+            }
+            if nearest.is_none() {
+                nearest = Some(e.entity);
+            }
+        }
+        if let Some(&(g, _)) = speakers.iter().rev().find(|&&(g, p)| {
+            p <= pos && pos - p <= window && {
+                let eg = self.gender_of(g);
+                gender.is_none() || eg.is_none() || eg == gender
+            }
+        }) {
+            return Some((g, 0.6));
+        }
+        nearest.map(|g| (g, 0.5))
+    }
+}
+
+/// Resolve each quote's speaker mention to an entity group, fill `speaker_entity` and
+/// `speaker_name`, and return `said` and `has_role` relations.
+///
+/// Resolution order: a PER (else any) entity overlapping the mention; a proper-name mention with
+/// no entity by its last name; he/she by salience (nearest subject-position PER mention or
+/// previous speaker, gender permitting); it/they by the previous non-person speaker; a nominal
+/// ("the mayor") by a person whose role ends in its head noun. Unresolved speakers keep the
+/// mention text as `speaker_name`.
+pub fn attribute(
+    text: &str,
+    entities: &[Entity],
+    groups: &[EntityGroup],
+    quotes: &mut [Quote],
+) -> Vec<Relation> {
+    let mut order: Vec<usize> = (0..entities.len()).collect();
+    order.sort_by_key(|&i| (entities[i].span.start, entities[i].span.end));
+    let mut quoted: Vec<Span> = quotes
+        .iter()
+        .filter(|q| q.kind == crate::doc::QuoteKind::Direct)
+        .map(|q| q.span)
+        .collect();
+    quoted.sort();
+    quoted.dedup_by(|b, a| b.start < a.end); // drop overlaps, keep the earlier
+    let mut ctx = Ctx {
+        text,
+        toks: tokenize(text),
+        entities,
+        order,
+        quoted,
+        gender: HashMap::new(),
+    };
+    ctx.collect_gender();
+    let roles = find_roles(&ctx, groups);
+    let valid = |g: usize| g < groups.len();
+
+    let mut qorder: Vec<usize> = (0..quotes.len()).collect();
+    qorder.sort_by_key(|&i| (quotes[i].span.start, quotes[i].span.end));
+    let mut speakers: Vec<(usize, usize)> = Vec::new(); // (group, position)
+    let mut last_other: Option<(Option<usize>, String, usize)> = None; // non-person speaker
+    let mut conf = vec![0.0f32; quotes.len()];
+    for &qi in &qorder {
+        let q = quotes[qi].clone();
+        let pos = q.speaker.map(|m| m.start).unwrap_or(q.span.start);
+        let mut resolved: Option<(usize, f32)> = None;
+        let mut name: Option<String> = None;
+        if let Some(m) = q.speaker {
+            let mtext = text.get(m.start..m.end).unwrap_or("").trim().to_string();
+            let lower = mtext.to_lowercase();
+            if is_subject_pronoun(&lower) {
+                match lower.as_str() {
+                    "he" | "she" => {
+                        resolved = ctx.resolve_pronoun(m.start, pronoun_gender(&lower), &speakers);
+                    }
+                    "it" | "they" => {
+                        if let Some((g, n, p)) = &last_other {
+                            if m.start.saturating_sub(*p) < 3000 {
+                                match g {
+                                    Some(g) => resolved = Some((*g, 0.6)),
+                                    None => name = Some(n.clone()),
+                                }
+                            }
+                        }
+                        if resolved.is_none() && name.is_none() && lower == "they" {
+                            if let Some(&(g, p)) = speakers.last() {
+                                if m.start.saturating_sub(p) < 1500 {
+                                    resolved = Some((g, 0.4));
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            } else {
+                // Overlapping entity: PER first.
+                let mut best: Option<(usize, bool)> = None;
+                // The mention's head (its last word) must lie in the entity: "a spokeswoman for
+                // Trudeau" is not Trudeau, "McCallum’s staff" is not McCallum.
+                let head = mention_head(text, m);
+                for &i in &ctx.order {
+                    let e = &entities[i];
+                    if e.span.overlaps(&head) || (e.span.start <= m.start && m.end <= e.span.end) {
+                        let per = e.label == Label::Per;
+                        if best.is_none_or(|(_, bp)| per && !bp) {
+                            best = Some((e.entity, per));
+                        }
+                    }
+                }
+                if let Some((g, _)) = best {
+                    resolved = Some((g, 0.9));
+                } else if let Some(g) = surname_match(&mtext, groups) {
+                    resolved = Some((g, 0.7));
+                } else if let Some(g) = role_match(&lower, &roles, &speakers, m.start) {
+                    resolved = Some((g, 0.55));
+                } else if let Some(g) = ctx.nominal_antecedent(&mtext, m.start, &speakers) {
+                    resolved = Some((g, 0.4));
+                }
+            }
+            if resolved.is_none() && name.is_none() {
+                name = Some(mtext);
+            }
+        } else {
+            // No mention: the nearest preceding PER mention in subject position, close by.
+            for &i in ctx.order.iter().rev() {
+                let e = &entities[i];
+                if e.span.end > q.span.start || e.label != Label::Per || ctx.in_quote(e.span) {
+                    continue;
+                }
+                if q.span.start - e.span.end > 600 {
+                    break;
+                }
+                if ctx.is_subject(e) {
+                    resolved = Some((e.entity, 0.35));
+                    break;
+                }
+            }
+        }
+        let resolved = resolved.filter(|&(g, _)| valid(g));
+        let qm = &mut quotes[qi];
+        match resolved {
+            Some((g, c)) => {
+                qm.speaker_entity = Some(g);
+                qm.speaker_name = Some(groups[g].canonical.clone());
+                conf[qi] = c;
+                if groups[g].label == Label::Per {
+                    speakers.push((g, pos));
+                } else {
+                    last_other = Some((Some(g), groups[g].canonical.clone(), pos));
+                }
+            }
+            None => {
+                qm.speaker_entity = None;
+                qm.speaker_name = name.clone().filter(|n| !n.is_empty());
+                conf[qi] = 0.5;
+                if let Some(n) = &name {
+                    let l = n.to_lowercase();
+                    if !is_subject_pronoun(&l) && !n.is_empty() {
+                        last_other = Some((None, n.clone(), pos));
+                    }
+                }
+            }
+        }
+        qm.score = (qm.score * (0.5 + 0.5 * conf[qi])).clamp(0.0, 1.0);
+    }
+
+    let mut rels = Vec::new();
+    for &qi in &qorder {
+        let q = &quotes[qi];
+        let Some(g) = q.speaker_entity else { continue };
+        let mut s = q.span.start;
+        let mut e = q.span.end;
+        for sp in [q.cue, q.speaker].into_iter().flatten() {
+            if sp.end + 300 >= s && sp.start <= e + 300 {
+                s = s.min(sp.start);
+                e = e.max(sp.end);
+            }
+        }
+        rels.push(Relation {
+            subject: g,
+            kind: RelationKind::Said,
+            quote: Some(qi),
+            object_text: None,
+            span: Span::new(s, e),
+            score: round4(q.score),
+        });
+    }
+    let mut seen = std::collections::HashSet::new();
+    for r in &roles {
+        if seen.insert((r.group, r.role.to_lowercase())) {
+            rels.push(Relation {
+                subject: r.group,
+                kind: RelationKind::HasRole,
+                quote: None,
+                object_text: Some(r.role.clone()),
+                span: r.span,
+                score: r.score,
+            });
+        }
+    }
+    rels
+}
+
+fn round4(x: f32) -> f32 {
+    (x * 10000.0).round() / 10000.0
+}
+
+/// The head word of a speaker mention: its last word, or for a determined nominal with a
+/// prepositional phrase ("a spokeswoman for Trudeau") the word before the preposition.
+fn mention_head(text: &str, m: Span) -> Span {
+    let s = text.get(m.start..m.end).unwrap_or("");
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut off = 0;
+    for w in s.split(' ') {
+        if !w.is_empty() {
+            words.push((off, w));
+        }
+        off += w.len() + 1;
+    }
+    let Some(&(lo, lw)) = words.last() else {
+        return m;
+    };
+    let mut head = (lo, lw);
+    if words.len() > 2 && is_determiner(&words[0].1.to_lowercase()) {
+        for k in 1..words.len() {
+            let of_nominal = words[k].1 == "of"
+                && words[k - 1]
+                    .1
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_lowercase());
+            if of_nominal
+                || matches!(
+                    words[k].1,
+                    "for" | "at" | "from" | "with" | "by" | "in" | "on"
+                )
+            {
+                head = words[k - 1];
+                break;
+            }
+        }
+    }
+    Span::new(m.start + head.0, m.start + head.0 + head.1.len())
+}
+
+/// A proper-name speaker mention without an entity: match a PER group by last name.
+fn surname_match(mention: &str, groups: &[EntityGroup]) -> Option<usize> {
+    let first_cap = mention.chars().next().is_some_and(|c| c.is_uppercase());
+    if !first_cap {
+        return None;
+    }
+    let key = name_tokens(mention);
+    let last = key.last()?;
+    if key.len() > 4 || is_determiner(&key[0]) {
+        return None;
+    }
+    let mut hit = None;
+    for (g, grp) in groups.iter().enumerate() {
+        if grp.label != Label::Per {
+            continue;
+        }
+        let gk = name_tokens(&grp.canonical);
+        if gk.last() == Some(last) {
+            if hit.is_some() {
+                return None; // ambiguous
+            }
+            hit = Some(g);
+        }
+    }
+    hit
+}
+
+/// A nominal speaker ("the mayor", "the Hamas official"): the person whose role ends in the same
+/// head noun; the most recent speaker among several.
+fn role_match(
+    lower: &str,
+    roles: &[Role],
+    speakers: &[(usize, usize)],
+    pos: usize,
+) -> Option<usize> {
+    let mut words = lower.split_whitespace();
+    let first = words.next()?;
+    if first != "the" {
+        return None;
+    }
+    let head = lower.split_whitespace().last()?;
+    if head.len() < 3 {
+        return None;
+    }
+    let mut cands: Vec<usize> = roles
+        .iter()
+        .filter(|r| r.span.start < pos && role_head(&r.role) == head)
+        .map(|r| r.group)
+        .collect();
+    cands.dedup();
+    if cands.is_empty() {
+        return None;
+    }
+    for &(g, _) in speakers.iter().rev() {
+        if cands.contains(&g) {
+            return Some(g);
+        }
+    }
+    cands.last().copied()
+}
+
+/// The head noun of a role: its last word before any "of"/"for"/"at"/"in" phrase.
+fn role_head(role: &str) -> String {
+    let lower = role.to_lowercase();
+    let mut last = "";
+    for w in lower.split_whitespace() {
+        if matches!(w, "of" | "for" | "at" | "in" | "with" | "from" | "on") {
+            break;
+        }
+        last = w;
+    }
+    last.trim_matches(|c: char| !c.is_alphanumeric())
+        .to_string()
+}
+
+/// A role found for a person: pre-modifier ("Axios journalist Barak Ravid") or apposition
+/// ("Adam Boehler, the U.S. presidential envoy for hostage affairs").
+#[derive(Debug, Clone)]
+struct Role {
+    group: usize,
+    role: String,
+    span: Span,
+    score: f32,
+}
+
+fn is_role_noun(t: &Tok, text: &str) -> bool {
+    if t.kind != TokKind::Word {
+        return false;
+    }
+    let w = t.lower.as_str();
+    if is_title(t.text(text)) {
+        return true;
+    }
+    if t.is_cap(text)
+        || is_np_stop(w)
+        || is_determiner(w)
+        || is_subject_pronoun(w)
+        || crate::quotes::is_cue_word(w)
+    {
+        return false;
+    }
+    !(w.ends_with("ly") || w.ends_with("ed") || w.ends_with("ing"))
+        && w.chars().all(|c| c.is_alphabetic() || c == '-')
+}
+
+fn find_roles(ctx: &Ctx, groups: &[EntityGroup]) -> Vec<Role> {
+    let text = ctx.text;
+    let toks = &ctx.toks;
+    let mut out = Vec::new();
+    for &i in &ctx.order {
+        let e = &ctx.entities[i];
+        if e.label != Label::Per || e.entity >= groups.len() {
+            continue;
+        }
+        let ti = ctx.tok_at(e.span.start);
+        let te = ctx.tok_at(e.span.end);
+        // Pre-modifier.
+        let mut k = ti;
+        let mut n = 0;
+        while k > 0 && n < 8 {
+            let t = &toks[k - 1];
+            if t.kind != TokKind::Word {
+                break;
+            }
+            let w = t.lower.as_str();
+            if is_honorific(w) && k == ti {
+                break;
+            }
+            let of_the = w == "the" && k >= 2 && toks[k - 2].lower == "of";
+            if (is_determiner(w) && !of_the)
+                || is_subject_pronoun(w)
+                || crate::quotes::is_cue_word(w)
+                || (is_np_stop(w) && !matches!(w, "of" | "for"))
+                || (!t.is_cap(text)
+                    && (w.ends_with("ly") || w.ends_with("ing") || (w.ends_with("ed") && n == 0)))
+            {
+                break;
+            }
+            k -= 1;
+            n += 1;
+        }
+        while k < ti && matches!(toks[k].lower.as_str(), "of" | "for" | "the") {
+            k += 1;
+        }
+        if k < ti && is_role_noun(&toks[ti - 1], text) {
+            let role = &text[toks[k].start..toks[ti - 1].end];
+            if !role.is_empty() && !is_honorific(role) {
+                out.push(Role {
+                    group: e.entity,
+                    role: role.to_string(),
+                    span: Span::new(toks[k].start, e.span.end),
+                    score: 0.7,
+                });
+            }
+        }
+        // Apposition.
+        if te < toks.len() && toks[te].kind == TokKind::Punct && toks[te].ch == ',' {
+            let a = te + 1;
+            let mut b = a;
+            while b < toks.len() && b - a < 16 {
+                let t = &toks[b];
+                if t.kind == TokKind::Break
+                    || (t.kind != TokKind::Word
+                        && matches!(
+                            t.ch,
+                            ',' | '.' | ';' | ')' | '(' | ':' | '“' | '"' | '”' | '—' | '–'
+                        ))
+                {
+                    break;
+                }
+                b += 1;
+            }
+            if b > a && b - a < 16 {
+                let first = &toks[a];
+                let fw = first.lower.as_str();
+                let opens = first.kind == TokKind::Word
+                    && (matches!(fw, "a" | "an" | "the")
+                        || is_title(first.text(text))
+                        || (!first.is_cap(text)
+                            && !fw.chars().next().is_some_and(|c| c.is_ascii_digit())));
+                let bad = toks[a..b].iter().any(|t| {
+                    t.kind == TokKind::Word
+                        && (matches!(
+                            t.lower.as_str(),
+                            "who" | "which" | "whose" | "and" | "said" | "says" | "but" | "that"
+                        ) || is_subject_pronoun(&t.lower)
+                            || crate::quotes::is_cue_word(&t.lower))
+                }) || toks[a..b].iter().any(|t| t.kind == TokKind::Mark);
+                let has_role_noun = toks[a..b].iter().any(|t| is_role_noun(t, text));
+                let after_ok = b >= toks.len()
+                    || toks[b].kind == TokKind::Break
+                    || matches!(toks[b].ch, ',' | '.' | ';' | ')' | '—' | '–');
+                if opens && !bad && has_role_noun && after_ok {
+                    let mut s = a;
+                    if matches!(fw, "a" | "an" | "the") {
+                        s += 1;
+                    }
+                    if s < b {
+                        out.push(Role {
+                            group: e.entity,
+                            role: text[toks[s].start..toks[b - 1].end].to_string(),
+                            span: Span::new(e.span.start, toks[b - 1].end),
+                            score: 0.8,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ent(text: &str, needle: &str, nth: usize, label: Label) -> Entity {
+        let start = text.match_indices(needle).nth(nth).unwrap().0;
+        Entity {
+            span: Span::new(start, start + needle.len()),
+            label,
+            score: 1.0,
+            entity: 0,
+        }
+    }
+
+    #[test]
+    fn surname_and_title_merge() {
+        let text = "Osama Hamdan spoke. Hamdan said it. Mr. Hamdan left. Jane Hamdan came.";
+        let mut es = vec![
+            ent(text, "Osama Hamdan", 0, Label::Per),
+            ent(text, "Hamdan", 1, Label::Per),
+            ent(text, "Mr. Hamdan", 0, Label::Per),
+            ent(text, "Jane Hamdan", 0, Label::Per),
+        ];
+        let g = merge_aliases(text, &mut es);
+        assert_eq!(es[0].entity, es[1].entity);
+        assert_eq!(es[0].entity, es[2].entity);
+        assert_ne!(es[0].entity, es[3].entity);
+        assert_eq!(g[es[0].entity].canonical, "Osama Hamdan");
+        assert_eq!(g.len(), 2);
+    }
+
+    #[test]
+    fn full_name_after_surname_and_acronym() {
+        let text = "Netanyahu spoke. Benjamin Netanyahu spoke. Immigration, Refugees and Citizenship Canada. IRCC said.";
+        let mut es = vec![
+            ent(text, "Netanyahu", 0, Label::Per),
+            ent(text, "Benjamin Netanyahu", 0, Label::Per),
+            ent(
+                text,
+                "Immigration, Refugees and Citizenship Canada",
+                0,
+                Label::Org,
+            ),
+            ent(text, "IRCC", 0, Label::Org),
+        ];
+        let g = merge_aliases(text, &mut es);
+        assert_eq!(es[0].entity, es[1].entity);
+        assert_eq!(g[0].canonical, "Benjamin Netanyahu");
+        assert_eq!(es[2].entity, es[3].entity);
+        assert_eq!(
+            g[es[3].entity].canonical,
+            "Immigration, Refugees and Citizenship Canada"
+        );
+    }
+
+    #[test]
+    fn roles_from_premodifier_and_apposition() {
+        let text = "Sources spoke to Axios journalist Barak Ravid. The talks were led by Adam Boehler, the U.S. presidential envoy for hostage affairs. Israeli Prime Minister Benjamin Netanyahu agreed.";
+        let mut es = vec![
+            ent(text, "Barak Ravid", 0, Label::Per),
+            ent(text, "Adam Boehler", 0, Label::Per),
+            ent(text, "Benjamin Netanyahu", 0, Label::Per),
+        ];
+        let g = merge_aliases(text, &mut es);
+        let mut qs = vec![];
+        let rels = attribute(text, &es, &g, &mut qs);
+        let roles: Vec<(String, String)> = rels
+            .iter()
+            .filter(|r| r.kind == RelationKind::HasRole)
+            .map(|r| {
+                (
+                    g[r.subject].canonical.clone(),
+                    r.object_text.clone().unwrap(),
+                )
+            })
+            .collect();
+        assert!(
+            roles.contains(&("Barak Ravid".into(), "Axios journalist".into())),
+            "{roles:?}"
+        );
+        assert!(
+            roles.contains(&(
+                "Adam Boehler".into(),
+                "U.S. presidential envoy for hostage affairs".into()
+            )),
+            "{roles:?}"
+        );
+        assert!(
+            roles.contains(&("Benjamin Netanyahu".into(), "Israeli Prime Minister".into())),
+            "{roles:?}"
+        );
+    }
+}

@@ -5,3 +5,5 @@ mod util;
 mod corpus;
 mod eval;
 mod output;
+mod pipeline;
+mod quotes;

@@ -1,0 +1,389 @@
+//! Unit tests for the quote finder: one constructed paragraph per quote-mark case, each with its
+//! expected rows (kind, quoted text, cue, speaker mention).
+
+use super::*;
+
+type Row = (String, String, String, String);
+
+fn rows(text: &str) -> Vec<Row> {
+    extract(text)
+        .iter()
+        .map(|q| {
+            (
+                q.kind.as_str().to_string(),
+                q.span.as_str(text).to_string(),
+                q.cue
+                    .map(|c| c.as_str(text).to_string())
+                    .unwrap_or_default(),
+                q.speaker
+                    .map(|c| c.as_str(text).to_string())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn row(kind: &str, text: &str, cue: &str, speaker: &str) -> Row {
+    (kind.into(), text.into(), cue.into(), speaker.into())
+}
+
+#[test]
+fn curly_double_marks_trailing_attribution() {
+    let t = "“We will not give up,” Hamdan said.";
+    assert_eq!(
+        rows(t),
+        vec![row("direct", "We will not give up,", "said", "Hamdan")]
+    );
+}
+
+#[test]
+fn straight_double_marks_and_follow_on_sentence() {
+    let t = "\"The board has failed,\" Sinclair said. \"It must be replaced.\"\n\nThe report was released on Friday.";
+    assert_eq!(
+        rows(t),
+        vec![
+            row("direct", "The board has failed,", "said", "Sinclair"),
+            row("direct", "It must be replaced.", "", "Sinclair"),
+        ]
+    );
+}
+
+#[test]
+fn single_marks_as_quotes_not_apostrophes() {
+    let t = "'We don't know the Smiths' plans yet,' the mayor's aide said.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "direct",
+            "We don't know the Smiths' plans yet,",
+            "said",
+            "the mayor's aide"
+        )]
+    );
+    // Apostrophes alone make no quotation.
+    assert!(rows("The Joneses' dog didn't bark at McCallum's car.").is_empty());
+}
+
+#[test]
+fn guillemets() {
+    let t = "« Nous ne céderons pas », a-t-il dit. Le ministre Jean Dupont said: «Nothing will change.»";
+    let r = rows(t);
+    assert!(
+        r.contains(&row(
+            "direct",
+            "Nothing will change.",
+            "said",
+            "Jean Dupont"
+        )),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn low_high_marks() {
+    let t = "„Das ist eine Katastrophe“, sagte er. Economist Anna Weber said „the outlook is grim for everyone“.";
+    let r = rows(t);
+    assert!(
+        r.contains(&row(
+            "direct",
+            "the outlook is grim for everyone",
+            "said",
+            "Anna Weber"
+        )),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn nested_quotes_stay_inside() {
+    let t = "“After an election they say, ‘Oh my gosh, the cupboards are bare,’ and then cut,” Telford said.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "direct",
+            "After an election they say, ‘Oh my gosh, the cupboards are bare,’ and then cut,",
+            "said",
+            "Telford"
+        )]
+    );
+}
+
+#[test]
+fn multi_paragraph_quotation() {
+    let t = "Hamdan said: “The occupation seeks to reset negotiations.\n\n“It wants to derail the deal.\n\n“We will not accept it.”\n\nThe talks resumed.";
+    let (q, warnings) = extract_with_warnings(t);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(q.len(), 1);
+    let s = q[0].span.as_str(t);
+    assert!(s.starts_with("The occupation seeks"), "{s}");
+    assert!(s.ends_with("We will not accept it."), "{s}");
+    assert_eq!(q[0].kind, QuoteKind::Direct);
+    assert_eq!(q[0].speaker.unwrap().as_str(t), "Hamdan");
+}
+
+#[test]
+fn unbalanced_marks_warn_and_do_not_abort() {
+    let t = "“This is not over, Ravid said.\n\nOfficials declined to comment.";
+    let (q, warnings) = extract_with_warnings(t);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("unclosed"));
+    assert_eq!(q.len(), 1);
+    let t2 = "He said ” nothing “ and ” then ”” left “";
+    let _ = extract_with_warnings(t2);
+}
+
+#[test]
+fn scare_quotes_titles_and_nicknames_are_not_quotations() {
+    let t = "The suspect, who goes by “Shorty,” was arrested. Critics called the plan a “disgrace” online. The group read “War and Peace” together.";
+    assert!(rows(t).is_empty(), "{:?}", rows(t));
+}
+
+#[test]
+fn mixed_quote() {
+    let t = "Mr. Hemming said his group was “very pleased with the decision” and would press on.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "mixed",
+            "his group was “very pleased with the decision” and would press on",
+            "said",
+            "Mr. Hemming"
+        )]
+    );
+}
+
+#[test]
+fn partial_quotation_with_coordinated_cue() {
+    let t = "He called it “a disgrace” and said the plan would fail.";
+    assert_eq!(
+        rows(t),
+        vec![
+            row("mixed", "it “a disgrace”", "called", "He"),
+            row("indirect", "the plan would fail", "said", "He"),
+        ]
+    );
+}
+
+#[test]
+fn indirect_quotes() {
+    let t = "Ravid stated that Israel was not informed of the talks. According to officials, the negotiations were led by Adam Boehler.";
+    assert_eq!(
+        rows(t),
+        vec![
+            row(
+                "indirect",
+                "that Israel was not informed of the talks",
+                "stated",
+                "Ravid"
+            ),
+            row(
+                "indirect",
+                "the negotiations were led by Adam Boehler",
+                "According to",
+                "officials"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn content_before_the_cue() {
+    let t = "Israel was not directly informed of these discussions, Ravid stated.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "indirect",
+            "Israel was not directly informed of these discussions",
+            "stated",
+            "Ravid"
+        )]
+    );
+}
+
+#[test]
+fn apposition_and_inverted_order() {
+    let t =
+        "Osama Hamdan, a senior Hamas official, said the deal was dead. “It is over,” said Hamdan.";
+    assert_eq!(
+        rows(t),
+        vec![
+            row("indirect", "the deal was dead", "said", "Osama Hamdan"),
+            row("direct", "It is over,", "said", "Hamdan"),
+        ]
+    );
+}
+
+#[test]
+fn titles_are_not_part_of_the_speaker() {
+    let t = "Israeli Prime Minister Benjamin Netanyahu told reporters that the talks had failed.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "indirect",
+            "that the talks had failed",
+            "told",
+            "Benjamin Netanyahu"
+        )]
+    );
+}
+
+#[test]
+fn colon_and_dash_introduced_quotes() {
+    let t = "Surrey staff explained the numbers this way: “There are many possible reasons.”\n\n“Bring it, but you won’t.” — Michelle Rempel";
+    assert_eq!(
+        rows(t),
+        vec![
+            row(
+                "direct",
+                "There are many possible reasons.",
+                "explained",
+                "Surrey staff"
+            ),
+            row("direct", "Bring it, but you won’t.", "", "Michelle Rempel"),
+        ]
+    );
+}
+
+#[test]
+fn follow_on_paragraph_keeps_the_speaker() {
+    let t = "“The sextortion spam is not new,” Haley explained.\n\n“While this caused chaos, it doesn’t look like it made them any money.”";
+    assert_eq!(
+        rows(t),
+        vec![
+            row(
+                "direct",
+                "The sextortion spam is not new,",
+                "explained",
+                "Haley"
+            ),
+            row(
+                "direct",
+                "While this caused chaos, it doesn’t look like it made them any money.",
+                "",
+                "Haley"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn unnamed_speaker_and_pronoun_mentions() {
+    let t = "“At this stage, that is not the case,” an Israeli official reportedly said. He further argued that Israel’s insistence was an attempt to sidestep its obligations.";
+    assert_eq!(
+        rows(t),
+        vec![
+            row(
+                "direct",
+                "At this stage, that is not the case,",
+                "said",
+                "an Israeli official"
+            ),
+            row(
+                "indirect",
+                "that Israel’s insistence was an attempt to sidestep its obligations",
+                "argued",
+                "He"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn participle_and_coordinated_cues_inherit_the_subject() {
+    let t = "Mr. Hemming argued that the move hurt his group, noting the board lobbies its members by e-mail.";
+    assert_eq!(
+        rows(t),
+        vec![
+            row(
+                "indirect",
+                "that the move hurt his group",
+                "argued",
+                "Mr. Hemming"
+            ),
+            row(
+                "indirect",
+                "the board lobbies its members by e-mail",
+                "noting",
+                "Mr. Hemming"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn headlines_and_noun_uses_are_not_attributions() {
+    let t = "READ MORE: Budget won’t be balanced until 2040, Finance Department says\n\nThe strange remark may have foreshadowed more statements. The agency has a final cost estimate for the line.";
+    assert!(rows(t).is_empty(), "{:?}", rows(t));
+}
+
+#[test]
+fn empty_and_mark_only_inputs() {
+    for t in [
+        "",
+        "“",
+        "”",
+        "\"",
+        "'",
+        "« »",
+        "“”",
+        "\"\"\"",
+        "\n\n“\n",
+        "‘’‘",
+    ] {
+        let _ = extract_with_warnings(t);
+    }
+}
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("“".to_string()),
+            Just("”".to_string()),
+            Just("\"".to_string()),
+            Just("'".to_string()),
+            Just("’".to_string()),
+            Just("‘".to_string()),
+            Just("«".to_string()),
+            Just("»".to_string()),
+            Just("„".to_string()),
+            Just("''".to_string()),
+            Just("\n\n".to_string()),
+            Just(", ".to_string()),
+            Just(". ".to_string()),
+            Just(" said ".to_string()),
+            Just(" according to ".to_string()),
+            Just("Hamdan".to_string()),
+            Just(" he ".to_string()),
+            Just(" that ".to_string()),
+            Just(": ".to_string()),
+            Just(" — ".to_string()),
+            "[a-zA-Zé ]{0,12}".prop_map(|s| s),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        #[test]
+        fn never_panics_and_spans_are_valid(parts in proptest::collection::vec(piece(), 0..40)) {
+            let text: String = parts.concat();
+            let (a, _) = extract_with_warnings(&text);
+            let (b, _) = extract_with_warnings(&text);
+            prop_assert_eq!(&a, &b);
+            for q in &a {
+                prop_assert!(q.span.start < q.span.end && q.span.end <= text.len());
+                prop_assert!(text.is_char_boundary(q.span.start) && text.is_char_boundary(q.span.end));
+                for s in [q.cue, q.speaker].into_iter().flatten() {
+                    prop_assert!(s.start <= s.end && s.end <= text.len());
+                    prop_assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+                }
+                prop_assert!((0.0..=1.0).contains(&q.score));
+            }
+            for w in a.windows(2) {
+                prop_assert!(w[0].span.start <= w[1].span.start);
+            }
+        }
+    }
+}
