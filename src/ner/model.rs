@@ -442,7 +442,10 @@ mod tests {
         let dev = Device::Cpu;
         let x = Tensor::ones((1000,), DType::F32, &dev).unwrap();
         let rng = DropoutRng::new(1);
-        let y = dropout(&x, 0.1, Some(&rng)).unwrap().to_vec1::<f32>().unwrap();
+        let y = dropout(&x, 0.1, Some(&rng))
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap();
         let zeros = y.iter().filter(|&&v| v == 0.0).count();
         assert!((50..150).contains(&zeros), "{zeros} zeros");
         let kept = y.iter().find(|&&v| v != 0.0).copied().unwrap();
