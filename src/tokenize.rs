@@ -118,7 +118,10 @@ fn split_chunk(text: &str, mut s: usize, mut e: usize, out: &mut Vec<Span>) {
     // Leading punctuation, one mark a word.
     while s < e {
         let c = text[s..e].chars().next().unwrap();
-        if is_open_punct(c) && e - s > c.len_utf8() {
+        let rest = text[s + c.len_utf8()..e].to_lowercase();
+        let clitic = matches!(c, '\'' | '’')
+            && matches!(rest.as_str(), "s" | "re" | "ve" | "ll" | "d" | "m" | "t");
+        if is_open_punct(c) && e - s > c.len_utf8() && !clitic {
             out.push(Span::new(s, s + c.len_utf8()));
             s += c.len_utf8();
         } else {
@@ -263,6 +266,11 @@ mod tests {
             ]
         );
         assert_eq!(words("didn't—no"), vec!["did", "n't", "—", "no"]);
+        // CoNLL text: tokens joined by spaces come back as the same tokens.
+        assert_eq!(
+            words("Clinton 's \"Mr. X\" ( U.S. ) n't"),
+            vec!["Clinton", "'s", "\"", "Mr.", "X", "\"", "(", "U.S.", ")", "n't"]
+        );
         assert_eq!(words("  "), Vec::<&str>::new());
     }
 

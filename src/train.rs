@@ -72,6 +72,9 @@ pub struct TrainArgs {
     /// Continue from the checkpoint in `--out`.
     #[arg(long)]
     pub resume: bool,
+    /// Stop after this many epochs, keeping the learning-rate schedule of `--epochs` (ablations).
+    #[arg(long)]
+    pub stop_after: Option<usize>,
     /// Stop after N steps in all (smoke tests).
     #[arg(long)]
     pub max_steps: Option<usize>,
@@ -573,7 +576,8 @@ pub fn main(args: TrainArgs) -> Result<u8> {
     let started = Instant::now();
     let mut seen_pieces = 0usize;
     let mut avg_loss = 0f64;
-    while state.epoch < args.epochs && state.global_step < total {
+    let last_epoch = args.stop_after.unwrap_or(args.epochs).min(args.epochs);
+    while state.epoch < last_epoch && state.global_step < total {
         let mut order: Vec<usize> = (0..examples.len()).collect();
         let mut shuffle_rng = rand::rngs::StdRng::seed_from_u64(args.seed + state.epoch as u64);
         order.shuffle(&mut shuffle_rng);
