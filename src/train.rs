@@ -45,6 +45,10 @@ pub struct TrainArgs {
     /// Output folder: checkpoints, per-epoch models, train.log; the final model lands here.
     #[arg(long)]
     pub out: PathBuf,
+    /// Start from these weights (a `model.safetensors` of an earlier run, f16 or f32) instead of
+    /// a fresh head on the base encoder: continued training.
+    #[arg(long)]
+    pub init: Option<PathBuf>,
     /// Epochs.
     #[arg(long, default_value_t = 3)]
     pub epochs: usize,
@@ -517,6 +521,17 @@ pub fn main(args: TrainArgs) -> Result<u8> {
     );
     let rng = DropoutRng::new(args.seed);
     let (varmap, model) = init_model(&args.base, &config, &dev, &rng)?;
+    if let Some(init) = &args.init {
+        let t = candle_core::safetensors::load(init, &dev)
+            .with_context(|| format!("{}: cannot load", init.display()))?;
+        for (name, var) in varmap.data().lock().expect("varmap lock").iter() {
+            let w = t
+                .get(name)
+                .with_context(|| format!("{}: no tensor {name}", init.display()))?;
+            var.set(&w.to_dtype(DType::F32)?)?;
+        }
+        eprintln!("initialised from {}", init.display());
+    }
     let mut opt = AdamW::new(&varmap, args.head_lr / args.lr)?;
     let steps_per_epoch = examples.len().div_ceil(args.batch);
     let total = args
