@@ -598,12 +598,14 @@ pub fn attribute(
     qorder.sort_by_key(|&i| (quotes[i].span.start, quotes[i].span.end));
     let mut speakers: Vec<(usize, usize)> = Vec::new(); // (group, position)
     let mut last_other: Option<(Option<usize>, String, usize)> = None; // non-person speaker
+    let mut last_plural: Option<(Option<usize>, String, usize)> = None; // several people
     let mut conf = vec![0.0f32; quotes.len()];
     for &qi in &qorder {
         let q = quotes[qi].clone();
         let pos = q.speaker.map(|m| m.start).unwrap_or(q.span.start);
         let mut resolved: Option<(usize, f32)> = None;
         let mut name: Option<String> = None;
+        let mut plural = false;
         if let Some(m) = q.speaker {
             let mtext = text.get(m.start..m.end).unwrap_or("").trim().to_string();
             let lower = mtext.to_lowercase();
@@ -611,6 +613,17 @@ pub fn attribute(
                 match lower.as_str() {
                     "he" | "she" => {
                         resolved = ctx.resolve_pronoun(m.start, pronoun_gender(&lower), &speakers);
+                    }
+                    "they"
+                        if last_plural
+                            .as_ref()
+                            .is_some_and(|x| m.start.saturating_sub(x.2) < 2000) =>
+                    {
+                        let (g, n, _) = last_plural.clone().unwrap();
+                        match g {
+                            Some(g) => resolved = Some((g, 0.55)),
+                            None => name = Some(n),
+                        }
                     }
                     "it" | "they" => {
                         if let Some((g, n, p)) = &last_other {
@@ -646,7 +659,18 @@ pub fn attribute(
                         }
                     }
                 }
-                if let Some((g, _)) = best {
+                let per_groups: std::collections::BTreeSet<usize> = ctx
+                    .order
+                    .iter()
+                    .map(|&i| &entities[i])
+                    .filter(|e| e.label == Label::Per && e.span.overlaps(&m))
+                    .map(|e| e.entity)
+                    .collect();
+                if per_groups.len() > 1 && lower.contains(" and ") {
+                    // "Tore Sohlberg and Lehla Abreder": several people speak together.
+                    name = Some(mtext.clone());
+                    plural = true;
+                } else if let Some((g, _)) = best {
                     resolved = Some((g, 0.9));
                 } else if let Some(g) = surname_match(&mtext, groups) {
                     resolved = Some((g, 0.7));
@@ -694,7 +718,9 @@ pub fn attribute(
                 conf[qi] = 0.5;
                 if let Some(n) = &name {
                     let l = n.to_lowercase();
-                    if !is_subject_pronoun(&l) && !n.is_empty() {
+                    if plural {
+                        last_plural = Some((None, n.clone(), pos));
+                    } else if !is_subject_pronoun(&l) && !n.is_empty() {
                         last_other = Some((None, n.clone(), pos));
                     }
                 }
