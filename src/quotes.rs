@@ -1073,7 +1073,15 @@ impl<'a> Doc<'a> {
                     }
                 } else if self.is_word(b) && !and_before {
                     if let Some((a, z)) = self.np_backward(s, b).map(|np| self.cited_by(s, np)) {
-                        if self.valid_subject(a, z, lower, aux, class) {
+                        let with_pp = self.pp_subject(s, a).filter(|&(a2, h)| {
+                            !self.valid_subject(a, z, lower, aux, class)
+                                && self.valid_subject(a2, h, lower, aux, class)
+                        });
+                        if let Some((a2, _)) = with_pp {
+                            // "Developers and supporters in Congress say …"
+                            f.subj = Some((a2, z));
+                            f.mention = Some(self.range_span(a2, z));
+                        } else if self.valid_subject(a, z, lower, aux, class) {
                             f.subj = Some((a, z));
                             f.mention = Some(self.head_mention(a, z));
                         } else {
@@ -1159,6 +1167,19 @@ impl<'a> Doc<'a> {
         let mut prog = false;
         let mut after_time = false;
         while j > s {
+            if self.is_punct(j - 1, ')') {
+                // "Rep. Stephen Lynch (D-Mass.) said": skip a short parenthesis.
+                let open = (j.saturating_sub(10).max(s)..j - 1)
+                    .rev()
+                    .find(|&k| self.is_punct(k, '('));
+                match open {
+                    Some(k) if k > s => {
+                        j = k;
+                        continue;
+                    }
+                    _ => break,
+                }
+            }
             let Some(w) = self.word(j - 1) else { break };
             let time = is_time_word(w) || is_month(w);
             let skip = is_pre_cue_adverb(w)
@@ -1203,6 +1224,21 @@ impl<'a> Doc<'a> {
             j -= 1;
         }
         Some((j, aux, negated, prog))
+    }
+
+    /// The noun phrase before a prepositional phrase that ends at `a` ("supporters | in
+    /// Congress"): (its start, one past its head).
+    fn pp_subject(&self, s: usize, a: usize) -> Option<(usize, usize)> {
+        if a < s + 2
+            || !matches!(
+                self.word(a - 1),
+                Some("in" | "at" | "of" | "for" | "from" | "with" | "on")
+            )
+        {
+            return None;
+        }
+        let (a2, h) = self.np_backward(s, a - 2)?;
+        (h == a - 1).then_some((a2, h))
     }
 
     /// "Israeli officials cited by Maariv suggested": the cited party speaks, not the outlet.
@@ -1289,14 +1325,30 @@ impl<'a> Doc<'a> {
         if !(proper || (det && !class.object) || (!class.object && !self.is_cap(a))) {
             return None;
         }
-        let ok_after = z >= e
-            || self.region(z).is_some()
-            || matches!(
-                self.punct(z),
-                Some(',' | '.' | ';' | '(' | ':' | '!' | '?' | '—' | '–')
-            )
-            || self.tok(z).is_some_and(|t| t.kind == TokKind::Break);
-        ok_after.then_some((a, z))
+        let ok_after = |z: usize| {
+            z >= e
+                || self.region(z).is_some()
+                || matches!(
+                    self.punct(z),
+                    Some(',' | '.' | ';' | '(' | ':' | '!' | '?' | '—' | '–')
+                )
+                || self.tok(z).is_some_and(|t| t.kind == TokKind::Break)
+        };
+        if ok_after(z) {
+            return Some((a, z));
+        }
+        // "said one GOP source in the room."
+        if matches!(
+            self.word(z),
+            Some("in" | "at" | "of" | "for" | "from" | "with" | "on")
+        ) {
+            if let Some((_, z2)) = self.np_forward(z + 1, e) {
+                if z2 - a <= 12 && ok_after(z2) {
+                    return Some((a, z2));
+                }
+            }
+        }
+        None
     }
 
     /// The subject of a sentence's main clause: its first noun phrase (for participles and
@@ -1339,6 +1391,13 @@ impl<'a> Doc<'a> {
             return None;
         }
         let first = self.word(k + 1)?;
+        if matches!(
+            first,
+            "and" | "but" | "or" | "so" | "yet" | "then" | "while" | "because" | "as"
+        ) || (k + 1..comma).any(|x| self.word(x).is_some_and(|w| cue(w).is_some()))
+        {
+            return None; // a coordinated or subordinate clause, no apposition
+        }
         let named = self.is_cap(k + 1) && (k + 1..comma).all(|x| self.is_cap(x));
         if named
             && k > s
@@ -1549,7 +1608,22 @@ impl<'a> Doc<'a> {
 
     /// Turn frames into content ranges: right content up to the next frame, left content before
     /// the subject ("…, he said").
-    fn resolve_contents(&self, s: usize, e: usize, mut frames: Vec<Frame>) -> Vec<Frame> {
+    fn resolve_contents(&self, s: usize, e: usize, frames: Vec<Frame>) -> Vec<Frame> {
+        // Frames that find no content must not bound the others: drop them and redo.
+        let mut cur = frames;
+        let mut out = self.resolve_once(s, e, cur.clone());
+        for _ in 0..3 {
+            if out.len() == cur.len() || out.is_empty() {
+                break;
+            }
+            let kept: Vec<usize> = out.iter().map(|f| f.cue_u).collect();
+            cur.retain(|f| kept.contains(&f.cue_u));
+            out = self.resolve_once(s, e, cur.clone());
+        }
+        out
+    }
+
+    fn resolve_once(&self, s: usize, e: usize, mut frames: Vec<Frame>) -> Vec<Frame> {
         // Left boundary of each frame: its subject start (when before the cue) or its cue, minus
         // a preceding comma / "and".
         let left_of = |f: &Frame| -> usize {
@@ -1580,7 +1654,7 @@ impl<'a> Doc<'a> {
                         && (matches!(self.punct(l - 1), Some(',' | ';' | '—' | '–'))
                             || self.region(l - 1).is_some());
                     let and_sep = l < f.cue_u && self.word(l) == Some("and");
-                    if l > rs && !sep && !and_sep && !f.according {
+                    if l >= rs && !sep && !and_sep && !f.according {
                         continue; // embedded: "… lying when they say …"
                     }
                 }
@@ -1697,13 +1771,12 @@ impl<'a> Doc<'a> {
                 }
             }
             if let Some(&(_, b)) = f.contents.last() {
-                prev_end = prev_end.max(b);
+                prev_end = prev_end.max(b).max(if f.inverted {
+                    f.subj.map(|x| x.1).unwrap_or(f.cue_u + 1)
+                } else {
+                    f.cue_u + 1
+                });
             }
-            prev_end = prev_end.max(if f.inverted {
-                f.subj.map(|x| x.1).unwrap_or(f.cue_u + 1)
-            } else {
-                f.cue_u + 1
-            });
         }
         keep.retain(|f| !f.contents.is_empty());
         keep

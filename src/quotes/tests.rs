@@ -387,3 +387,10 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn debug_tmp() {
+    for t in ["Secret Service protocol called for the nominee to be taken to a center at Ground Zero, sources said.", "The protocol was for the nominee to be taken to a center at Ground Zero, sources said.", "Kadzik did not go over well with Republicans, and the meeting deteriorated from there, said one GOP source in the room."] {
+        eprintln!("{t} => {:?}", rows(t));
+    }
+}
