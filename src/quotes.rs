@@ -1609,21 +1609,23 @@ impl<'a> Doc<'a> {
     /// Turn frames into content ranges: right content up to the next frame, left content before
     /// the subject ("…, he said").
     fn resolve_contents(&self, s: usize, e: usize, frames: Vec<Frame>) -> Vec<Frame> {
-        // Frames that find no content must not bound the others: drop them and redo.
+        // Frames that find no valid content must not bound (or embed) the others: drop them and
+        // redo until none fails.
         let mut cur = frames;
-        let mut out = self.resolve_once(s, e, cur.clone());
-        for _ in 0..3 {
-            if out.len() == cur.len() || out.is_empty() {
+        let mut out = Vec::new();
+        for _ in 0..4 {
+            let (found, failed) = self.resolve_once(s, e, cur.clone());
+            out = found;
+            if failed.is_empty() {
                 break;
             }
-            let kept: Vec<usize> = out.iter().map(|f| f.cue_u).collect();
-            cur.retain(|f| kept.contains(&f.cue_u));
-            out = self.resolve_once(s, e, cur.clone());
+            cur.retain(|f| !failed.contains(&f.cue_u));
         }
         out
     }
 
-    fn resolve_once(&self, s: usize, e: usize, mut frames: Vec<Frame>) -> Vec<Frame> {
+    /// One pass: (frames with content, cue units of the non-embedded frames that found none).
+    fn resolve_once(&self, s: usize, e: usize, mut frames: Vec<Frame>) -> (Vec<Frame>, Vec<usize>) {
         // Left boundary of each frame: its subject start (when before the cue) or its cue, minus
         // a preceding comma / "and".
         let left_of = |f: &Frame| -> usize {
@@ -1653,7 +1655,7 @@ impl<'a> Doc<'a> {
                     let sep = l > s
                         && (matches!(self.punct(l - 1), Some(',' | ';' | '—' | '–'))
                             || self.region(l - 1).is_some());
-                    let and_sep = l < f.cue_u && self.word(l) == Some("and");
+                    let and_sep = l < f.cue_u && matches!(self.word(l), Some("and" | "but"));
                     if l >= rs && !sep && !and_sep && !f.according {
                         continue; // embedded: "… lying when they say …"
                     }
@@ -1778,8 +1780,13 @@ impl<'a> Doc<'a> {
                 });
             }
         }
+        let failed = keep
+            .iter()
+            .filter(|f| f.contents.is_empty())
+            .map(|f| f.cue_u)
+            .collect();
         keep.retain(|f| !f.contents.is_empty());
-        keep
+        (keep, failed)
     }
 
     /// A content range that is one quotation, optionally followed by punctuation.

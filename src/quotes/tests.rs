@@ -390,7 +390,7 @@ mod fuzz {
 
 #[test]
 fn debug_tmp() {
-    for t in ["Secret Service protocol called for the nominee to be taken to a center at Ground Zero, sources said.", "The protocol was for the nominee to be taken to a center at Ground Zero, sources said.", "Kadzik did not go over well with Republicans, and the meeting deteriorated from there, said one GOP source in the room."] {
+    for t in ["His aides say it's too early to discuss strategies for a Senate run but noted that Scott won competitive state Senate races in 2011.", "Foreign policy analysts said geopolitical factors have contributed to elevating Burma's bipartisan appeal, citing the strategic importance of a nation.", "She said fathers and parents who adopt would not be eligible for the six weeks of paid leave, and when pressed on why the plan leaves out dads, the 34-year-old said nothing.", "Those close to him say that, in addition to Scott, he would have to consider Rep. Don Beyer (D-Va.), a former lieutenant governor.", "Lawmakers asked about the regional centers The S.E.C. said it would increase oversight as well."] {
         eprintln!("{t} => {:?}", rows(t));
     }
 }
