@@ -1066,7 +1066,7 @@ impl<'a> Doc<'a> {
                 if relative {
                     // "humanitarian organizations, which warn that …": the antecedent speaks.
                     if let Some((a, z)) = self.np_backward(s, b - 2) {
-                        if self.valid_subject(a, z, lower, aux, class) {
+                        if self.valid_subject(a, z, lower, aux) {
                             f.subj = Some((a, z));
                             f.mention = Some(self.head_mention(a, z));
                         }
@@ -1074,14 +1074,14 @@ impl<'a> Doc<'a> {
                 } else if self.is_word(b) && !and_before {
                     if let Some((a, z)) = self.np_backward(s, b).map(|np| self.cited_by(s, np)) {
                         let with_pp = self.pp_subject(s, a).filter(|&(a2, h)| {
-                            !self.valid_subject(a, z, lower, aux, class)
-                                && self.valid_subject(a2, h, lower, aux, class)
+                            !self.valid_subject(a, z, lower, aux)
+                                && self.valid_subject(a2, h, lower, aux)
                         });
                         if let Some((a2, _)) = with_pp {
                             // "Developers and supporters in Congress say …"
                             f.subj = Some((a2, z));
                             f.mention = Some(self.range_span(a2, z));
-                        } else if self.valid_subject(a, z, lower, aux, class) {
+                        } else if self.valid_subject(a, z, lower, aux) {
                             f.subj = Some((a, z));
                             f.mention = Some(self.head_mention(a, z));
                         } else {
@@ -1259,7 +1259,7 @@ impl<'a> Doc<'a> {
     }
 
     /// Is the noun phrase `a..z` a plausible subject for this cue form?
-    fn valid_subject(&self, a: usize, z: usize, lower: &str, aux: bool, class: CueClass) -> bool {
+    fn valid_subject(&self, a: usize, z: usize, lower: &str, aux: bool) -> bool {
         let Some(last) = self.word(z - 1) else {
             return false;
         };
@@ -1275,7 +1275,6 @@ impl<'a> Doc<'a> {
         {
             return false;
         }
-        let _ = class;
         // A bare verb form ("say", "remark") needs a plural subject unless an auxiliary precedes.
         let base = cue(lower).map(|x| x.0) == Some(lower) && lower != "read";
         if base && !aux {

@@ -387,10 +387,3 @@ mod fuzz {
         }
     }
 }
-
-#[test]
-fn debug_tmp() {
-    for t in ["His aides say it's too early to discuss strategies for a Senate run but noted that Scott won competitive state Senate races in 2011.", "Foreign policy analysts said geopolitical factors have contributed to elevating Burma's bipartisan appeal, citing the strategic importance of a nation.", "She said fathers and parents who adopt would not be eligible for the six weeks of paid leave, and when pressed on why the plan leaves out dads, the 34-year-old said nothing.", "Those close to him say that, in addition to Scott, he would have to consider Rep. Don Beyer (D-Va.), a former lieutenant governor.", "Lawmakers asked about the regional centers The S.E.C. said it would increase oversight as well."] {
-        eprintln!("{t} => {:?}", rows(t));
-    }
-}
