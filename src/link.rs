@@ -599,6 +599,7 @@ pub fn attribute(
     let mut speakers: Vec<(usize, usize)> = Vec::new(); // (group, position)
     let mut last_other: Option<(Option<usize>, String, usize)> = None; // non-person speaker
     let mut last_plural: Option<(Option<usize>, String, usize)> = None; // several people
+    let mut doc_sources: HashMap<String, usize> = HashMap::new(); // "study" → its author
     let mut conf = vec![0.0f32; quotes.len()];
     for &qi in &qorder {
         let q = quotes[qi].clone();
@@ -672,6 +673,11 @@ pub fn attribute(
                     plural = true;
                 } else if let Some((g, _)) = best {
                     resolved = Some((g, 0.9));
+                } else if let Some(g) =
+                    document_source(text, m, head, entities, &ctx.order, &mut doc_sources)
+                {
+                    // "the Civic Action study", "numbers from Statistics Canada", later "the study"
+                    resolved = Some((g, 0.6));
                 } else if let Some(g) = surname_match(&mtext, groups) {
                     resolved = Some((g, 0.7));
                 } else if let Some(g) = role_match(&lower, &roles, &speakers, m.start) {
@@ -806,6 +812,81 @@ fn mention_head(text: &str, m: Span) -> Span {
         }
     }
     Span::new(m.start + head.0, m.start + head.0 + head.1.len())
+}
+
+/// Nouns for documents that "say" things on behalf of their author.
+fn is_document_noun(w: &str) -> bool {
+    matches!(
+        w,
+        "study"
+            | "report"
+            | "survey"
+            | "poll"
+            | "post"
+            | "statement"
+            | "release"
+            | "analysis"
+            | "data"
+            | "figures"
+            | "numbers"
+            | "estimates"
+            | "research"
+            | "review"
+            | "audit"
+            | "letter"
+            | "memo"
+            | "document"
+            | "documents"
+            | "filing"
+            | "ruling"
+            | "decision"
+            | "website"
+            | "tweet"
+            | "blog"
+            | "records"
+            | "statistics"
+            | "reports"
+            | "studies"
+    )
+}
+
+/// A speaker that is a document ("the Civic Action study", "the most recent numbers from
+/// Statistics Canada"): the organisation or person named inside the mention; a later "the study"
+/// goes to the same author.
+fn document_source(
+    text: &str,
+    m: Span,
+    head: Span,
+    entities: &[Entity],
+    order: &[usize],
+    memory: &mut HashMap<String, usize>,
+) -> Option<usize> {
+    let noun = text.get(head.start..head.end)?.to_lowercase();
+    let noun = noun
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_string();
+    if !is_document_noun(&noun) {
+        return None;
+    }
+    let mut inside: Option<(usize, bool)> = None;
+    for &i in order {
+        let e = &entities[i];
+        if m.start <= e.span.start && e.span.end <= m.end && e.label != Label::Loc {
+            let org = e.label == Label::Org;
+            if inside.is_none_or(|(_, o)| org && !o) {
+                inside = Some((e.entity, org));
+            }
+        }
+    }
+    if let Some((g, _)) = inside {
+        memory.insert(noun, g);
+        return Some(g);
+    }
+    let definite = text.get(m.start..m.end)?.to_lowercase().starts_with("the ");
+    if definite {
+        return memory.get(&noun).copied();
+    }
+    None
 }
 
 /// A proper-name speaker mention without an entity: match a PER group by last name.
