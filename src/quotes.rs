@@ -964,8 +964,19 @@ impl<'a> Doc<'a> {
             return Some((PHRASAL, i + 2));
         }
         let (_, class) = cue(w)?;
+        if i > s && self.is_cap(i) {
+            return None; // "the United States", "State Department"
+        }
+        if w == "state" {
+            return None; // the bare form is nearly always the noun ("state Sen. Ralph Alvarado")
+        }
         if let Some(p) = prev {
-            if p == "to" || is_determiner(p) || p.ends_with("'s") || p.ends_with("’s") {
+            if p == "to"
+                || is_determiner(p)
+                || p.ends_with("'s")
+                || p.ends_with("’s")
+                || p.chars().all(|c| c.is_ascii_digit())
+            {
                 return None;
             }
             let passive = matches!(
