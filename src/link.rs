@@ -600,6 +600,7 @@ pub fn attribute(
     let mut last_other: Option<(Option<usize>, String, usize)> = None; // non-person speaker
     let mut last_plural: Option<(Option<usize>, String, usize)> = None; // several people
     let mut doc_sources: HashMap<String, usize> = HashMap::new(); // "study" → its author
+    let mut prev_q: Option<(usize, Option<usize>, Option<String>)> = None; // end, group, name
     let mut conf = vec![0.0f32; quotes.len()];
     for &qi in &qorder {
         let q = quotes[qi].clone();
@@ -690,18 +691,31 @@ pub fn attribute(
                 name = Some(mtext);
             }
         } else {
-            // No mention: the nearest preceding PER mention in subject position, close by.
+            // No mention: a follow-on quotation. A person introduced in subject position since
+            // the previous quote speaks ("Green’s feelings make sense. … “…”"); else the previous
+            // quote's speaker, within three paragraphs; else the nearest subject nearby.
+            let since = prev_q.as_ref().map(|p| p.0).unwrap_or(0);
             for &i in ctx.order.iter().rev() {
                 let e = &entities[i];
                 if e.span.end > q.span.start || e.label != Label::Per || ctx.in_quote(e.span) {
                     continue;
                 }
-                if q.span.start - e.span.end > 600 {
+                if e.span.start < since || q.span.start - e.span.end > 600 {
                     break;
                 }
-                if ctx.is_subject(e) {
-                    resolved = Some((e.entity, 0.35));
+                if ctx.is_subject(e) && !ctx.in_side_line(e.span.start) {
+                    resolved = Some((e.entity, 0.45));
                     break;
+                }
+            }
+            if resolved.is_none() {
+                if let Some((end, g, n)) = &prev_q {
+                    if paragraphs_between(text, *end, q.span.start) <= 3 {
+                        match g {
+                            Some(g) => resolved = Some((*g, 0.6)),
+                            None => name = n.clone(),
+                        }
+                    }
                 }
             }
         }
@@ -733,6 +747,16 @@ pub fn attribute(
             }
         }
         qm.score = (qm.score * (0.5 + 0.5 * conf[qi])).clamp(0.0, 1.0);
+        if qm.speaker_entity.is_some() || qm.speaker_name.is_some() {
+            let pronoun_only = qm.speaker_entity.is_none()
+                && qm
+                    .speaker_name
+                    .as_deref()
+                    .is_some_and(|n| is_subject_pronoun(&n.to_lowercase()));
+            if !pronoun_only {
+                prev_q = Some((qm.span.end, qm.speaker_entity, qm.speaker_name.clone()));
+            }
+        }
     }
 
     let mut rels = Vec::new();
@@ -812,6 +836,26 @@ fn mention_head(text: &str, m: Span) -> Span {
         }
     }
     Span::new(m.start + head.0, m.start + head.0 + head.1.len())
+}
+
+/// Number of paragraph breaks (runs of line breaks) between two byte offsets.
+fn paragraphs_between(text: &str, a: usize, b: usize) -> usize {
+    let Some(gap) = text.get(a.min(b)..b) else {
+        return 0;
+    };
+    let mut n = 0;
+    let mut in_break = false;
+    for c in gap.chars() {
+        if c == '\n' {
+            if !in_break {
+                n += 1;
+            }
+            in_break = true;
+        } else if !c.is_whitespace() && c != '.' {
+            in_break = false;
+        }
+    }
+    n
 }
 
 /// Nouns for documents that "say" things on behalf of their author.

@@ -11,8 +11,10 @@
 //!    mention, also after an apposition or inverted: "said Hamdan") and its content (after the cue,
 //!    or before it: "…, he said"), plus "according to X" frames;
 //! 5. a frame's content is a `direct` quote when it is one quotation, `mixed` when it holds one
-//!    among other words, else `indirect`; quotations outside frames continue the previous speaker
-//!    (follow-on quotes) unless they are short scare quotes, titles or nicknames.
+//!    among other words, else `indirect`; quotations outside frames are follow-on quotes with no
+//!    cue and no speaker mention (the link step gives them the previous speaker) unless they are
+//!    short scare quotes, titles or nicknames; sign-offs ("— Name (@handle)", a pull quote's
+//!    closing name) attribute whole paragraphs.
 
 mod lexicon;
 
@@ -553,7 +555,6 @@ struct Doc<'a> {
     toks: &'a [Tok],
     regions: &'a [Region],
     units: Vec<U>,
-    para: Vec<usize>,
     sentences: Vec<(usize, usize)>,
     /// Byte offsets of every '\n' (line lookups by binary search).
     newlines: Vec<usize>,
@@ -562,18 +563,14 @@ struct Doc<'a> {
 /// Longest unit window searched for attribution frames at once.
 const MAX_SENTENCE_UNITS: usize = 600;
 
-/// What a quote found so far needs from the follow-on pass.
+/// A quote found so far (before overlaps are resolved).
 struct Found {
     quote: Quote,
-    follow_on: bool,
-    para: usize,
 }
 
 impl<'a> Doc<'a> {
     fn new(text: &'a str, toks: &'a [Tok], regions: &'a [Region]) -> Doc<'a> {
         let mut units = Vec::with_capacity(toks.len());
-        let mut para = Vec::with_capacity(toks.len());
-        let mut p = 0;
         let mut ri = 0;
         let mut i = 0;
         while i < toks.len() {
@@ -582,22 +579,11 @@ impl<'a> Doc<'a> {
             }
             if ri < regions.len() && regions[ri].open_tok == i {
                 units.push(U::Q(ri));
-                para.push(p);
-                // Count breaks inside (multi-paragraph quotations).
-                for t in &toks[i..regions[ri].tok_end.min(toks.len())] {
-                    if t.kind == TokKind::Break {
-                        p += 1;
-                    }
-                }
                 i = regions[ri].tok_end.max(i + 1);
                 ri += 1;
                 continue;
             }
-            if toks[i].kind == TokKind::Break {
-                p += 1;
-            }
             units.push(U::T(i));
-            para.push(p);
             i += 1;
         }
         let mut d = Doc {
@@ -605,7 +591,6 @@ impl<'a> Doc<'a> {
             toks,
             regions,
             units,
-            para,
             sentences: Vec::new(),
             newlines: text.match_indices('\n').map(|(i, _)| i).collect(),
         };
@@ -1987,8 +1972,6 @@ impl<'a> Doc<'a> {
                             speaker_name: None,
                             score: score.clamp(0.05, 0.99),
                         },
-                        follow_on: false,
-                        para: self.para[a],
                     });
                 }
             }
@@ -2050,8 +2033,6 @@ impl<'a> Doc<'a> {
                             0.4
                         },
                     },
-                    follow_on: speaker.is_none(),
-                    para: self.para[u],
                 });
             }
         }
@@ -2070,20 +2051,6 @@ impl<'a> Doc<'a> {
             }
             out.push(f);
         }
-        // Follow-on quotes take the previous speaker.
-        let mut last: Option<(Span, usize)> = None;
-        for f in &mut out {
-            if f.follow_on && f.quote.speaker.is_none() {
-                if let Some((sp, p)) = last {
-                    if f.para <= p + 3 {
-                        f.quote.speaker = Some(sp);
-                    }
-                }
-            }
-            if let Some(sp) = f.quote.speaker {
-                last = Some((sp, f.para));
-            }
-        }
         out.into_iter().map(|f| f.quote).collect()
     }
 
@@ -2093,7 +2060,6 @@ impl<'a> Doc<'a> {
     fn byline_quotes(&self, found: &mut Vec<Found>) {
         let toks = self.toks;
         let mut a = 0;
-        let mut para = 0;
         while a < toks.len() {
             let mut b = a;
             while b < toks.len() && toks[b].kind != TokKind::Break {
@@ -2122,12 +2088,9 @@ impl<'a> Doc<'a> {
                             speaker_name: None,
                             score: 0.65,
                         },
-                        follow_on: false,
-                        para,
                     });
                 }
             }
-            para += 1;
             a = b + 1;
         }
     }

@@ -43,7 +43,7 @@ fn straight_double_marks_and_follow_on_sentence() {
         rows(t),
         vec![
             row("direct", "The board has failed,", "said", "Sinclair"),
-            row("direct", "It must be replaced.", "", "Sinclair"),
+            row("direct", "It must be replaced.", "", ""),
         ]
     );
 }
@@ -245,7 +245,7 @@ fn colon_and_dash_introduced_quotes() {
 }
 
 #[test]
-fn follow_on_paragraph_keeps_the_speaker() {
+fn follow_on_paragraph_has_no_cue_or_mention() {
     let t = "“The sextortion spam is not new,” Haley explained.\n\n“While this caused chaos, it doesn’t look like it made them any money.”";
     assert_eq!(
         rows(t),
@@ -260,7 +260,7 @@ fn follow_on_paragraph_keeps_the_speaker() {
                 "direct",
                 "While this caused chaos, it doesn’t look like it made them any money.",
                 "",
-                "Haley"
+                ""
             ),
         ]
     );
