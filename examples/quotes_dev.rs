@@ -4,7 +4,8 @@
 //!
 //! Reads every `.txt` in INPUT_DIR, runs `quotes::extract`, a CRUDE STAND-IN FOR NER (capitalised
 //! word sequences, a few keyword rules; NOT the product's NER and not meant to be good), then
-//! `link::merge_aliases` and `link::attribute`, and writes `quotes.csv` and `entities.csv` in the
+//! `link::merge_aliases` and `link::attribute`, and writes `quotes.csv`, `entities.csv` and
+//! `relations.csv` in the
 //! contract columns with code-point offsets. Score with
 //! `python3 ../shared/tools/score.py GOLD_DIR OUT_DIR`.
 
@@ -370,6 +371,18 @@ fn main() -> anyhow::Result<()> {
         "canonical",
         "score",
     ])?;
+    let mut rw = csv::Writer::from_path(out.join("relations.csv"))?;
+    rw.write_record([
+        "doc_id",
+        "relation_id",
+        "subject_id",
+        "relation",
+        "object_id",
+        "object_text",
+        "start",
+        "end",
+        "score",
+    ])?;
     let mut warn_total = 0;
     for path in files {
         let doc_id = path.file_stem().unwrap().to_string_lossy().to_string();
@@ -389,7 +402,23 @@ fn main() -> anyhow::Result<()> {
         warn_total += warnings.len();
         let mut ents = crude_ner(text);
         let groups = link::merge_aliases(text, &mut ents);
-        let _rels = link::attribute(text, &ents, &groups, &mut qs);
+        let rels = link::attribute(text, &ents, &groups, &mut qs);
+        for (i, r) in rels.iter().enumerate() {
+            rw.write_record([
+                doc_id.clone(),
+                format!("R{}", i + 1),
+                format!("E{}", r.subject + 1),
+                match r.kind {
+                    newsx::doc::RelationKind::Said => "said".to_string(),
+                    newsx::doc::RelationKind::HasRole => "has_role".to_string(),
+                },
+                r.quote.map(|q| format!("Q{}", q + 1)).unwrap_or_default(),
+                r.object_text.clone().unwrap_or_default(),
+                cp[r.span.start].to_string(),
+                cp[r.span.end].to_string(),
+                format!("{:.4}", r.score),
+            ])?;
+        }
         for e in &ents {
             ew.write_record([
                 doc_id.clone(),
@@ -438,6 +467,7 @@ fn main() -> anyhow::Result<()> {
     }
     qw.flush()?;
     ew.flush()?;
+    rw.flush()?;
     eprintln!("quote-mark warnings: {warn_total}");
     Ok(())
 }

@@ -1018,6 +1018,8 @@ struct Role {
     score: f32,
 }
 
+/// Could this word head a role ("journalist", "envoy", "Minister", "chairwoman")? Titles, a
+/// list of common role nouns, and agent-noun endings; never a plural, verb form or function word.
 fn is_role_noun(t: &Tok, text: &str) -> bool {
     if t.kind != TokKind::Word {
         return false;
@@ -1027,15 +1029,195 @@ fn is_role_noun(t: &Tok, text: &str) -> bool {
         return true;
     }
     if t.is_cap(text)
+        || w.len() < 3
         || is_np_stop(w)
         || is_determiner(w)
         || is_subject_pronoun(w)
         || crate::quotes::is_cue_word(w)
+        || !w.chars().all(|c| c.is_alphabetic() || c == '-')
+        || matches!(
+            w,
+            "of" | "and"
+                | "or"
+                | "for"
+                | "nor"
+                | "former"
+                | "latter"
+                | "other"
+                | "never"
+                | "ever"
+                | "rather"
+                | "together"
+                | "further"
+                | "center"
+                | "centre"
+                | "number"
+                | "order"
+                | "letter"
+                | "matter"
+                | "water"
+                | "power"
+                | "paper"
+                | "corner"
+                | "border"
+                | "summer"
+                | "winter"
+                | "quarter"
+                | "event"
+                | "moment"
+                | "statement"
+                | "government"
+                | "department"
+                | "agreement"
+                | "comment"
+                | "percent"
+        )
     {
         return false;
     }
-    !(w.ends_with("ly") || w.ends_with("ed") || w.ends_with("ing"))
-        && w.chars().all(|c| c.is_alphabetic() || c == '-')
+    let listed = matches!(
+        w,
+        "official"
+            | "candidate"
+            | "envoy"
+            | "guru"
+            | "chief"
+            | "head"
+            | "aide"
+            | "adviser"
+            | "advisor"
+            | "expert"
+            | "analyst"
+            | "veteran"
+            | "critic"
+            | "activist"
+            | "pundit"
+            | "lawmaker"
+            | "legislator"
+            | "diplomat"
+            | "delegate"
+            | "nominee"
+            | "hopeful"
+            | "mayor"
+            | "leader"
+            | "coach"
+            | "judge"
+            | "spokesperson"
+            | "spokesman"
+            | "spokeswoman"
+            | "rabbi"
+            | "imam"
+            | "priest"
+            | "pastor"
+            | "nurse"
+            | "doctor"
+            | "physician"
+            | "surgeon"
+            | "architect"
+            | "attorney"
+            | "lawyer"
+            | "mp"
+            | "mla"
+            | "senator"
+            | "congressman"
+            | "congresswoman"
+            | "governor"
+            | "minister"
+            | "premier"
+            | "president"
+            | "chair"
+            | "chairman"
+            | "chairwoman"
+            | "chairperson"
+            | "ceo"
+            | "cfo"
+            | "founder"
+            | "co-founder"
+            | "owner"
+            | "partner"
+            | "colleague"
+            | "historian"
+            | "economist"
+            | "scientist"
+            | "journalist"
+            | "columnist"
+            | "correspondent"
+            | "reporter"
+            | "editor"
+            | "host"
+            | "anchor"
+            | "envoy-designate"
+            | "mother"
+            | "father"
+            | "daughter"
+            | "son"
+            | "wife"
+            | "husband"
+            | "sister"
+            | "brother"
+            | "resident"
+            | "student"
+            | "teacher"
+            | "professor"
+            | "principal"
+            | "captain"
+            | "general"
+            | "officer"
+            | "agent"
+            | "director"
+            | "manager"
+            | "secretary"
+            | "commissioner"
+            | "ambassador"
+            | "councillor"
+            | "councilor"
+            | "trustee"
+            | "prosecutor"
+            | "detective"
+            | "inspector"
+            | "sergeant"
+            | "constable"
+            | "looper"
+            | "caddie"
+            | "player"
+            | "striker"
+            | "athlete"
+            | "artist"
+            | "author"
+            | "writer"
+            | "poet"
+            | "singer"
+            | "actor"
+            | "actress"
+            | "comedian"
+            | "musician"
+            | "designer"
+            | "engineer"
+            | "researcher"
+            | "consultant"
+            | "strategist"
+            | "pollster"
+            | "organizer"
+            | "organiser"
+            | "volunteer"
+            | "victim"
+            | "survivor"
+            | "witness"
+            | "suspect"
+            | "defendant"
+            | "plaintiff"
+            | "applicant"
+            | "proprietor"
+            | "cartoonist"
+            | "publisher"
+    );
+    let agent = w.len() > 5
+        && [
+            "er", "or", "ist", "ian", "ant", "ent", "man", "woman", "person", "ee", "eer",
+        ]
+        .iter()
+        .any(|suf| w.ends_with(suf));
+    listed || (agent && !w.ends_with("ed"))
 }
 
 fn find_roles(ctx: &Ctx, groups: &[EntityGroup]) -> Vec<Role> {
@@ -1066,8 +1248,10 @@ fn find_roles(ctx: &Ctx, groups: &[EntityGroup]) -> Vec<Role> {
                 || is_subject_pronoun(w)
                 || crate::quotes::is_cue_word(w)
                 || (is_np_stop(w) && !matches!(w, "of" | "for"))
+                || matches!(w, "and" | "or" | "nor")
                 || (!t.is_cap(text)
-                    && (w.ends_with("ly") || w.ends_with("ing") || (w.ends_with("ed") && n == 0)))
+                    && !w.contains('-')
+                    && (w.ends_with("ly") || w.ends_with("ing") || w.ends_with("ed")))
             {
                 break;
             }
@@ -1121,7 +1305,17 @@ fn find_roles(ctx: &Ctx, groups: &[EntityGroup]) -> Vec<Role> {
                         ) || is_subject_pronoun(&t.lower)
                             || crate::quotes::is_cue_word(&t.lower))
                 }) || toks[a..b].iter().any(|t| t.kind == TokKind::Mark);
-                let has_role_noun = toks[a..b].iter().any(|t| is_role_noun(t, text));
+                // The head (last word before any "of/for/at …" phrase) must be a role noun.
+                let head_end = (a..b)
+                    .find(|&k| {
+                        k > a
+                            && matches!(
+                                toks[k].lower.as_str(),
+                                "of" | "for" | "at" | "in" | "with" | "from" | "on" | "to"
+                            )
+                    })
+                    .unwrap_or(b);
+                let has_role_noun = is_role_noun(&toks[head_end - 1], text);
                 let after_ok = b >= toks.len()
                     || toks[b].kind == TokKind::Break
                     || matches!(toks[b].ch, ',' | '.' | ';' | ')' | '—' | '–');
