@@ -1262,8 +1262,8 @@ impl<'a> Doc<'a> {
         if z - a == 1 && matches!(last, "i" | "we" | "you") {
             return false; // the author's own voice
         }
-        if a > 0 && matches!(self.word(a - 1), Some("what")) {
-            return false; // "what they said was …"
+        if a > 0 && matches!(self.word(a - 1), Some("what" | "than")) {
+            return false; // "what they said was …", "lower than TransLink says"
         }
         if last.chars().all(|c| c.is_ascii_digit() || c == ',')
             || is_time_word(last)

@@ -141,7 +141,7 @@ const VERBS: &[(&str, &str, &str, &str, CueClass)] = &[
     ("email", "emails", "emailed", "emailing", DIR),
     ("text", "texts", "texted", "texting", DIR),
     ("accuse", "accuses", "accused", "accusing", DIR),
-    ("cite", "cites", "cited", "citing", IND),
+    ("cite", "cites", "cited", "citing", THAT),
     (
         "recommend",
         "recommends",
