@@ -373,6 +373,30 @@ impl<'a> Ctx<'a> {
                 | "station"
                 | "party"
         );
+        // Anonymous-source nouns ("the official", "the source") stay unnamed unless a role
+        // matched them.
+        let anonymous = matches!(
+            head,
+            "official"
+                | "source"
+                | "spokesperson"
+                | "spokesman"
+                | "spokeswoman"
+                | "aide"
+                | "insider"
+                | "observer"
+                | "diplomat"
+                | "officer"
+                | "witness"
+                | "person"
+                | "individual"
+                | "staffer"
+                | "employee"
+                | "worker"
+        );
+        if anonymous {
+            return None;
+        }
         let not_person = matches!(
             head,
             "post"
