@@ -227,6 +227,8 @@ struct Ctx<'a> {
     /// Byte spans of direct quotes (mentions inside are weak antecedents).
     quoted: Vec<Span>,
     gender: HashMap<usize, (u32, u32)>,
+    /// Byte offsets of every '\n'.
+    newlines: Vec<usize>,
 }
 
 impl<'a> Ctx<'a> {
@@ -305,16 +307,22 @@ impl<'a> Ctx<'a> {
     /// Is `pos` in a headline, a "READ MORE:"/"WATCH:" line, or an embedded post's sign-off
     /// ("— Name (@handle)")? Mentions there are poor antecedents.
     fn in_side_line(&self, pos: usize) -> bool {
-        let ls = self.text[..pos].rfind('\n').map(|x| x + 1).unwrap_or(0);
-        let le = self.text[pos..]
-            .find('\n')
-            .map(|x| pos + x)
-            .unwrap_or(self.text.len());
-        let line = self.text[ls..le].trim();
-        if self.text[pos..le].contains("(@") {
+        let pos = pos.min(self.text.len());
+        let li = self.newlines.partition_point(|&x| x < pos);
+        let ls = if li == 0 {
+            0
+        } else {
+            self.newlines[li - 1] + 1
+        };
+        let le = self.newlines.get(li).copied().unwrap_or(self.text.len());
+        let (Some(line), Some(rest)) = (self.text.get(ls..le), self.text.get(pos..le)) else {
+            return false;
+        };
+        let line = line.trim();
+        if rest.contains("(@") {
             return true;
         }
-        if line.split_whitespace().count() > 40 {
+        if line.split_whitespace().take(41).count() > 40 {
             return false;
         }
         if !line.ends_with(['.', '!', '?', '"', '”', '’', '\'', ')', '»', '…']) {
@@ -508,7 +516,7 @@ impl<'a> Ctx<'a> {
                     }
                 }
             }
-            let inner = &self.text[e.span.start..e.span.end];
+            let inner = self.text.get(e.span.start..e.span.end).unwrap_or("");
             if let Some(first) = inner.split_whitespace().next() {
                 match first.trim_end_matches('.').to_lowercase().as_str() {
                     "mr" => add(Gender::Male, 5),
@@ -613,6 +621,7 @@ pub fn attribute(
         order,
         quoted,
         gender: HashMap::new(),
+        newlines: text.match_indices('\n').map(|(i, _)| i).collect(),
     };
     ctx.collect_gender();
     let roles = find_roles(&ctx, groups);
@@ -1454,5 +1463,66 @@ mod tests {
             roles.contains(&("Benjamin Netanyahu".into(), "Israeli Prime Minister".into())),
             "{roles:?}"
         );
+    }
+
+    mod fuzz {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(200))]
+            #[test]
+            fn linking_never_panics(
+                words in proptest::collection::vec(
+                    prop_oneof![
+                        Just("Hamdan"), Just("Osama"), Just("said"), Just("he"), Just("she"),
+                        Just("“"), Just("”"), Just(","), Just("."), Just("\n\n"), Just("the"),
+                        Just("minister"), Just("Mr."), Just("Hamas"), Just("’s"), Just("it"),
+                        Just("they"), Just("and"), Just("study"), Just("—"), Just("(@x)"),
+                    ],
+                    0..60,
+                ),
+                picks in proptest::collection::vec((0usize..60, 1usize..4, 0usize..4), 0..12),
+            ) {
+                let text = words.join(" ");
+                // Entities over word runs (always on char boundaries).
+                let starts: Vec<usize> = std::iter::once(0)
+                    .chain(text.match_indices(' ').map(|(i, _)| i + 1))
+                    .collect();
+                let mut ents = Vec::new();
+                for (w, len, lab) in picks {
+                    if w >= starts.len() {
+                        continue;
+                    }
+                    let s = starts[w];
+                    let e = starts.get(w + len).map(|&x| x - 1).unwrap_or(text.len());
+                    if e > s {
+                        ents.push(Entity { span: Span::new(s, e), label: Label::ALL[lab], score: 1.0, entity: 0 });
+                    }
+                }
+                let groups = merge_aliases(&text, &mut ents);
+                for e in &ents {
+                    prop_assert!(e.entity < groups.len());
+                }
+                let mut qs = crate::quotes::extract(&text);
+                let rels = attribute(&text, &ents, &groups, &mut qs);
+                for r in &rels {
+                    prop_assert!(r.subject < groups.len());
+                    prop_assert!(r.span.start <= r.span.end && r.span.end <= text.len());
+                    if let Some(q) = r.quote {
+                        prop_assert!(q < qs.len());
+                    }
+                }
+                for q in &qs {
+                    if let Some(g) = q.speaker_entity {
+                        prop_assert!(g < groups.len());
+                    }
+                }
+                // Deterministic.
+                let mut ents2 = ents.clone();
+                let groups2 = merge_aliases(&text, &mut ents2);
+                prop_assert_eq!(&groups, &groups2);
+            }
+        }
     }
 }
