@@ -635,11 +635,29 @@ impl<'a> Ctx<'a> {
     /// A definite nominal speaker ("the bow-tied maverick", "the agency"): the nearest earlier
     /// subject-position PER mention for a person noun, the nearest ORG mention for an
     /// organisation noun.
+    /// The nearest earlier ORG mention in subject position (for "it").
+    fn nearest_org(&self, pos: usize) -> Option<usize> {
+        for &i in self.order.iter().rev() {
+            let e = &self.entities[i];
+            if e.span.end > pos || e.label != Label::Org || self.in_quote(e.span) {
+                continue;
+            }
+            if pos - e.span.end > 1500 {
+                break;
+            }
+            if self.is_subject(e) {
+                return Some(e.entity);
+            }
+        }
+        None
+    }
+
     fn nominal_antecedent(
         &self,
         mention: &str,
         pos: usize,
         speakers: &[(usize, usize)],
+        last_org: Option<(usize, usize)>,
     ) -> Option<usize> {
         let words: Vec<&str> = mention.split_whitespace().collect();
         if words.len() < 2 || words[0].to_lowercase() != "the" {
@@ -741,6 +759,14 @@ impl<'a> Ctx<'a> {
         }
         let want = if org { Label::Org } else { Label::Per };
         let window = if org { 2500 } else { 1500 };
+        if org {
+            // "the utility said": the organisation that was speaking.
+            if let Some((g, p)) = last_org {
+                if p < pos && pos - p < window {
+                    return Some(g);
+                }
+            }
+        }
         let mut found: Option<(usize, usize)> = None; // (group, position)
         for &i in self.order.iter().rev() {
             let e = &self.entities[i];
@@ -933,6 +959,7 @@ pub fn attribute(
     let mut last_plural: Option<(Option<usize>, String, usize)> = None; // several people
     let mut doc_sources: HashMap<String, usize> = HashMap::new(); // "study" → its author
     let mut prev_q: Option<(usize, Option<usize>, Option<String>)> = None; // end, group, name
+    let mut last_org: Option<(usize, usize)> = None; // (group, position) of the last ORG speaker
     let mut conf = vec![0.0f32; quotes.len()];
     for &qi in &qorder {
         let q = quotes[qi].clone();
@@ -967,6 +994,9 @@ pub fn attribute(
                                     None => name = Some(n.clone()),
                                 }
                             }
+                        }
+                        if resolved.is_none() && name.is_none() && lower == "it" {
+                            resolved = ctx.nearest_org(m.start).map(|g| (g, 0.45));
                         }
                         if resolved.is_none() && name.is_none() && lower == "they" {
                             if let Some(&(g, p)) = speakers.last() {
@@ -1015,7 +1045,8 @@ pub fn attribute(
                     resolved = Some((g, 0.7));
                 } else if let Some(g) = role_match(&lower, &roles, &speakers, m.start) {
                     resolved = Some((g, 0.55));
-                } else if let Some(g) = ctx.nominal_antecedent(&mtext, m.start, &speakers) {
+                } else if let Some(g) = ctx.nominal_antecedent(&mtext, m.start, &speakers, last_org)
+                {
                     resolved = Some((g, 0.4));
                 }
             }
@@ -1062,6 +1093,9 @@ pub fn attribute(
                     speakers.push((g, pos));
                 } else {
                     last_other = Some((Some(g), groups[g].canonical.clone(), pos));
+                    if groups[g].label == Label::Org {
+                        last_org = Some((g, pos));
+                    }
                 }
             }
             None => {
@@ -1080,6 +1114,7 @@ pub fn attribute(
         }
         qm.score = (qm.score * (0.5 + 0.5 * conf[qi])).clamp(0.0, 1.0);
         if qm.speaker_entity.is_some() || qm.speaker_name.is_some() {
+            // An unresolved pronoun is no speaker to carry on.
             let pronoun_only = qm.speaker_entity.is_none()
                 && qm
                     .speaker_name
