@@ -519,7 +519,7 @@ struct Ctx<'a> {
     /// Byte spans of direct quotes (mentions inside are weak antecedents).
     quoted: Vec<Span>,
     gender: HashMap<usize, (u32, u32)>,
-    /// Byte offsets of every '\n'.
+    /// Byte offsets of the paragraph-ending '\n'.
     newlines: Vec<usize>,
 }
 
@@ -946,7 +946,7 @@ pub fn attribute(
         order,
         quoted,
         gender: HashMap::new(),
-        newlines: text.match_indices('\n').map(|(i, _)| i).collect(),
+        newlines: crate::quotes::paragraph_breaks(text),
     };
     ctx.collect_gender();
     let roles = find_roles(&ctx, groups);
@@ -1073,7 +1073,7 @@ pub fn attribute(
             }
             if resolved.is_none() {
                 if let Some((end, g, n)) = &prev_q {
-                    if paragraphs_between(text, *end, q.span.start) <= 3 {
+                    if paragraphs_between(text, &ctx.newlines, *end, q.span.start) <= 3 {
                         match g {
                             Some(g) => resolved = Some((*g, 0.6)),
                             None => name = n.clone(),
@@ -1205,22 +1205,22 @@ fn mention_head(text: &str, m: Span) -> Span {
     Span::new(m.start + head.0, m.start + head.0 + head.1.len())
 }
 
-/// Number of paragraph breaks (runs of line breaks) between two byte offsets.
-fn paragraphs_between(text: &str, a: usize, b: usize) -> usize {
-    let Some(gap) = text.get(a.min(b)..b) else {
-        return 0;
-    };
+/// Number of paragraph breaks (runs of paragraph-ending line breaks, see
+/// [`crate::quotes::paragraph_breaks`]) between two byte offsets.
+fn paragraphs_between(text: &str, breaks: &[usize], a: usize, b: usize) -> usize {
+    let lo = breaks.partition_point(|&x| x < a);
+    let hi = breaks.partition_point(|&x| x < b);
     let mut n = 0;
-    let mut in_break = false;
-    for c in gap.chars() {
-        if c == '\n' {
-            if !in_break {
-                n += 1;
-            }
-            in_break = true;
-        } else if !c.is_whitespace() && c != '.' {
-            in_break = false;
+    let mut prev: Option<usize> = None;
+    for &x in &breaks[lo..hi] {
+        let joined = prev.is_some_and(|p| {
+            text.get(p + 1..x)
+                .is_some_and(|g| g.chars().all(|c| c.is_whitespace() || c == '.'))
+        });
+        if !joined {
+            n += 1;
         }
+        prev = Some(x);
     }
     n
 }

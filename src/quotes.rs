@@ -126,10 +126,19 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let n = chars.len();
     let byte_at = |i: usize| if i < n { chars[i].0 } else { text.len() };
+    let soft = soft_newlines(text);
+    let mut si = 0;
     let mut out = Vec::with_capacity(n / 4);
     let mut i = 0;
     while i < n {
         let (b, c) = chars[i];
+        while si < soft.len() && soft[si] < b {
+            si += 1;
+        }
+        if c == '\n' && soft.get(si) == Some(&b) {
+            i += 1; // a hard wrap inside a paragraph: plain whitespace
+            continue;
+        }
         if is_line_break(c) {
             let mut j = i + 1;
             while j < n && (chars[j].1.is_whitespace() || is_invisible(chars[j].1)) {
@@ -231,6 +240,55 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
         i += 1;
     }
     out
+}
+
+/// Byte offsets of the '\n' that end paragraphs (all of them, less the hard wraps).
+pub(crate) fn paragraph_breaks(text: &str) -> Vec<usize> {
+    let soft = soft_newlines(text);
+    text.match_indices('\n')
+        .map(|(i, _)| i)
+        .filter(|i| soft.binary_search(i).is_err())
+        .collect()
+}
+
+/// Byte offsets of the line breaks that only wrap lines inside a paragraph. A text is taken as
+/// hard-wrapped when it separates paragraphs by blank lines, has more single line breaks than
+/// separators, and its lines are short; otherwise every line break ends a paragraph.
+fn soft_newlines(text: &str) -> Vec<usize> {
+    let nl: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
+    if nl.len() < 4 {
+        return Vec::new();
+    }
+    let line = |k: usize| -> &str {
+        let s = if k == 0 { 0 } else { nl[k - 1] + 1 };
+        let e = nl.get(k).copied().unwrap_or(text.len());
+        &text[s..e]
+    };
+    let blank = |l: &str| {
+        let t = l.trim();
+        t.is_empty() || t == "."
+    };
+    let (mut seps, mut long, mut lines) = (0usize, 0usize, 0usize);
+    let mut soft = Vec::new();
+    for (k, &pos) in nl.iter().enumerate() {
+        let (a, b) = (line(k), line(k + 1));
+        if !blank(a) {
+            lines += 1;
+            if a.chars().count() > 100 {
+                long += 1;
+            }
+            if blank(b) {
+                seps += 1;
+            } else {
+                soft.push(pos);
+            }
+        }
+    }
+    if seps >= 1 && soft.len() > seps && long * 10 <= lines {
+        soft
+    } else {
+        Vec::new()
+    }
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -556,7 +614,7 @@ struct Doc<'a> {
     regions: &'a [Region],
     units: Vec<U>,
     sentences: Vec<(usize, usize)>,
-    /// Byte offsets of every '\n' (line lookups by binary search).
+    /// Byte offsets of the paragraph-ending '\n' (line lookups by binary search).
     newlines: Vec<usize>,
 }
 
@@ -592,7 +650,7 @@ impl<'a> Doc<'a> {
             regions,
             units,
             sentences: Vec::new(),
-            newlines: text.match_indices('\n').map(|(i, _)| i).collect(),
+            newlines: paragraph_breaks(text),
         };
         d.sentences = d.split_sentences();
         d

@@ -122,6 +122,16 @@ fn multi_paragraph_quotation() {
 }
 
 #[test]
+fn hard_wrapped_lines_are_one_paragraph() {
+    let t = "The minister spoke on Friday.\n\n“We will not accept\nthis deal under any\ncircumstances,” Hamdan\nsaid in a statement.\n\nTalks resumed on\nSaturday in Doha.\n";
+    let (q, warnings) = extract_with_warnings(t);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(q.len(), 1);
+    assert_eq!(q[0].speaker.unwrap().as_str(t), "Hamdan");
+    assert_eq!(q[0].cue.unwrap().as_str(t), "said");
+}
+
+#[test]
 fn unbalanced_marks_warn_and_do_not_abort() {
     let t = "“This is not over, Ravid said.\n\nOfficials declined to comment.";
     let (q, warnings) = extract_with_warnings(t);
