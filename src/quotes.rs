@@ -139,6 +139,10 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
             i += 1; // a hard wrap inside a paragraph: plain whitespace
             continue;
         }
+        if c == '\r' && i + 1 < n && chars[i + 1].1 == '\n' && soft.get(si) == Some(&(b + 1)) {
+            i += 2; // the same, written CR LF
+            continue;
+        }
         if is_line_break(c) {
             let mut j = i + 1;
             while j < n && (chars[j].1.is_whitespace() || is_invisible(chars[j].1)) {

@@ -129,6 +129,10 @@ fn hard_wrapped_lines_are_one_paragraph() {
     assert_eq!(q.len(), 1);
     assert_eq!(q[0].speaker.unwrap().as_str(t), "Hamdan");
     assert_eq!(q[0].cue.unwrap().as_str(t), "said");
+    let crlf = t.replace('\n', "\r\n");
+    let (q, warnings) = extract_with_warnings(&crlf);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(q.len(), 1);
 }
 
 #[test]
