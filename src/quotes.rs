@@ -196,7 +196,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
                 // ("McConnell, R-Ky., said").
                 let after = chars.get(j + 1).map(|x| x.1);
                 let after2 = chars.get(j + 2).map(|x| x.1);
-                let non_final = matches!(after, Some(',' | ';'))
+                let non_final = matches!(after, Some(',' | ';' | ')'))
                     || (after == Some(' ') && after2.is_some_and(|x| x.is_lowercase()));
                 if lower.contains('.') || is_abbreviation(&lower) || single_cap || non_final {
                     j += 1;
@@ -1875,10 +1875,11 @@ impl<'a> Doc<'a> {
         if self.region(a).is_some_and(|r| !self.is_name_like(a, r)) {
             return true;
         }
-        if has_q
-            && (a..b).any(|k| {
-                self.region(k).is_some() && k > a && matches!(self.punct(k - 1), Some(',' | ':'))
-            })
+        // "joked in his turn to answer the question, “…”": the quotation alone is the content.
+        let (ca, cb) = self.content_core((a, b));
+        if ca > a
+            && self.q_only(ca, cb)
+            && self.region(ca).is_some_and(|r| !self.is_name_like(ca, r))
         {
             return true;
         }
