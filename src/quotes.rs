@@ -20,7 +20,7 @@ mod lexicon;
 
 use crate::doc::{Quote, QuoteKind, Span};
 use lexicon::{
-    cue, is_abbreviation, is_adverbial_prep, is_month, is_naming_word, is_pre_cue_adverb,
+    cue, is_abbreviation, is_adverbial_prep, is_modal, is_month, is_naming_word, is_pre_cue_adverb,
     is_subordinator, CueClass, PHRASAL,
 };
 pub(crate) use lexicon::{
@@ -1257,22 +1257,7 @@ impl<'a> Doc<'a> {
             if matches!(w, "not" | "never") || w.ends_with("n't") || w.ends_with("n’t") {
                 negated = true;
             }
-            if matches!(
-                w,
-                "would"
-                    | "will"
-                    | "could"
-                    | "may"
-                    | "might"
-                    | "did"
-                    | "does"
-                    | "do"
-                    | "can"
-                    | "should"
-                    | "must"
-            ) || w.ends_with("n't")
-                || w.ends_with("n’t")
-            {
+            if is_modal(w) || w.ends_with("n't") || w.ends_with("n’t") {
                 aux = true;
             }
             if lower.ends_with("ing") && w == "as" {
