@@ -731,6 +731,16 @@ impl<'a> Doc<'a> {
                 U::T(t) => {
                     let tk = &self.toks[t];
                     if tk.kind == TokKind::Break {
+                        // "Karadsheh says:" + a paragraph that is a quotation: one sentence.
+                        let colon = u > s && self.is_punct(u - 1, ':');
+                        let mut k = u + 1;
+                        while k < n && self.tok(k).is_some_and(|t| t.kind == TokKind::Break) {
+                            k += 1;
+                        }
+                        if colon && self.region(k).is_some() {
+                            u = k;
+                            continue;
+                        }
                         if s < u {
                             out.push((s, u));
                         }
@@ -784,9 +794,9 @@ impl<'a> Doc<'a> {
             Some(t) if t.kind == TokKind::Break => true,
             Some(t) if t.kind == TokKind::Word => {
                 if !t.is_cap(self.text) || is_subject_pronoun(&t.lower) {
-                    return t.is_cap(self.text) && !self.cue_within(k, 7);
+                    return t.is_cap(self.text) && !self.cue_within(k, 12);
                 }
-                !self.cue_within(k, 7)
+                !self.cue_within(k, 12)
             }
             _ => true,
         }
@@ -799,6 +809,7 @@ impl<'a> Doc<'a> {
         }) {
             return false;
         }
+        // Words, and commas around an apposition ("Miller, a retired worker, said").
         let mut seen = 0;
         let mut j = k;
         while j < self.units.len() && seen < max {
@@ -809,6 +820,7 @@ impl<'a> Doc<'a> {
                     }
                     seen += 1;
                 }
+                Some(t) if t.kind == TokKind::Punct && t.ch == ',' => {}
                 _ => return false,
             }
             j += 1;
@@ -1947,7 +1959,10 @@ impl<'a> Doc<'a> {
 
     /// Trim punctuation at both ends of a unit range.
     fn trim_range(&self, mut a: usize, mut b: usize) -> (usize, usize) {
-        while a < b && matches!(self.punct(a), Some(',' | ':' | ';' | '—' | '–' | '-' | '.')) {
+        while a < b
+            && (matches!(self.punct(a), Some(',' | ':' | ';' | '—' | '–' | '-' | '.'))
+                || self.tok(a).is_some_and(|t| t.kind == TokKind::Break))
+        {
             a += 1;
         }
         while b > a

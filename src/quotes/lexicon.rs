@@ -561,6 +561,23 @@ pub(crate) fn is_title(word: &str) -> bool {
             | "controller"
             | "commander"
             | "chef"
+            | "reporter"
+            | "correspondent"
+            | "columnist"
+            | "editor"
+            | "anchor"
+            | "journalist"
+            | "historian"
+            | "lawyer"
+            | "actor"
+            | "actress"
+            | "singer"
+            | "rapper"
+            | "author"
+            | "novelist"
+            | "comedian"
+            | "activist"
+            | "pastor"
     )
 }
 
