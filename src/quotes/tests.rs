@@ -259,6 +259,29 @@ fn colon_and_dash_introduced_quotes() {
 }
 
 #[test]
+fn colon_at_paragraph_end_introduces_the_next_paragraph() {
+    let t = "Reporter Jomana Karadsheh says:\n\n“The attackers came at night.”\n\nThe consulate burned.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "direct",
+            "The attackers came at night.",
+            "says",
+            "Jomana Karadsheh"
+        )]
+    );
+}
+
+#[test]
+fn question_then_apposition_and_cue() {
+    let t = "“How are you today?” Miller, a retired worker, said into the phone.";
+    assert_eq!(
+        rows(t),
+        vec![row("direct", "How are you today?", "said", "Miller")]
+    );
+}
+
+#[test]
 fn follow_on_paragraph_has_no_cue_or_mention() {
     let t = "“The sextortion spam is not new,” Haley explained.\n\n“While this caused chaos, it doesn’t look like it made them any money.”";
     assert_eq!(
