@@ -1251,8 +1251,10 @@ impl<'a> Doc<'a> {
                 }
             }
             let Some(w) = self.word(j - 1) else { break };
-            let time = is_time_word(w) || is_month(w);
-            let skip = is_pre_cue_adverb(w)
+            // A capitalised "-ly" word is a name ("Mrs. Schlafly"), not an adverb.
+            let name_ly = w.ends_with("ly") && self.is_cap(j - 1) && !is_month(w);
+            let time = !name_ly && (is_time_word(w) || is_month(w));
+            let skip = (!name_ly && is_pre_cue_adverb(w))
                 || time
                 || (after_time && matches!(w, "this" | "last" | "on" | "late" | "early" | "next"))
                 || (lower.ends_with("ing")
@@ -1324,8 +1326,9 @@ impl<'a> Doc<'a> {
         if a > 0 && matches!(self.word(a - 1), Some("what" | "than")) {
             return false; // "what they said was …", "lower than TransLink says"
         }
+        let name_ly = last.ends_with("ly") && self.is_cap(z - 1);
         if last.chars().all(|c| c.is_ascii_digit() || c == ',')
-            || is_time_word(last)
+            || (is_time_word(last) && !name_ly)
             || is_month(last)
         {
             return false;
@@ -1367,7 +1370,8 @@ impl<'a> Doc<'a> {
         class: CueClass,
     ) -> Option<(usize, usize)> {
         let first = self.word(cue_end)?;
-        if is_time_word(first) || is_month(first) || first == "that" {
+        let name_ly = first.ends_with("ly") && self.is_cap(cue_end);
+        if (is_time_word(first) && !name_ly) || is_month(first) || first == "that" {
             return None;
         }
         let (a, z) = self.np_forward(cue_end, e)?;
@@ -1426,24 +1430,34 @@ impl<'a> Doc<'a> {
 
     /// After a comma before a cue: "Osama Hamdan, a senior Hamas official, said".
     fn apposition_subject(&self, s: usize, comma: usize) -> Option<(usize, usize)> {
+        // Try each earlier comma as the apposition's start ("Rachel Berg, a philanthropist from
+        // Monsey, New York, said"): the nearest strong reading wins, else the nearest weak one.
         let mut k = comma;
         let mut n = 0;
+        let mut weak = None;
         while k > s {
             k -= 1;
             n += 1;
             if n > 25 || self.region(k).is_some() {
-                return None;
-            }
-            if self.is_punct(k, ',') {
                 break;
             }
             if matches!(self.punct(k), Some('.' | ';' | ':' | '!' | '?')) {
-                return None;
+                break;
+            }
+            if self.is_punct(k, ',') && k > s {
+                match self.apposition_at(s, k, comma) {
+                    Some((np, true)) => return Some(np),
+                    Some((np, false)) if weak.is_none() => weak = Some(np),
+                    _ => {}
+                }
             }
         }
-        if !self.is_punct(k, ',') || k == comma || k <= s {
-            return None;
-        }
+        weak
+    }
+
+    /// The subject before an apposition `k+1..comma` (both commas), and whether the apposition
+    /// reads strongly as one (opens with a determiner, relative pronoun, title or lower case).
+    fn apposition_at(&self, s: usize, k: usize, comma: usize) -> Option<((usize, usize), bool)> {
         let first = self.word(k + 1)?;
         if matches!(
             first,
@@ -1461,40 +1475,41 @@ impl<'a> Doc<'a> {
         {
             let np = self.np_backward(s, k - 1)?;
             if self.word(np.0).is_some_and(is_determiner) {
-                return Some((k + 1, comma));
+                return Some(((k + 1, comma), true));
             }
         }
-        let appos = is_determiner(first)
+        let strong = is_determiner(first)
             || matches!(first, "who" | "which" | "whose" | "whom")
             || !self.is_cap(k + 1)
             || first.chars().next().is_some_and(|c| c.is_ascii_digit())
-            || self.tok(k + 1).is_some_and(|t| is_title(t.text(self.text)))
-            || self
-                .word(comma - 1)
-                .is_some_and(|w| !self.is_cap(comma - 1) && !is_np_stop(w))
+            || self.tok(k + 1).is_some_and(|t| is_title(t.text(self.text)));
+        let weak = self
+            .word(comma - 1)
+            .is_some_and(|w| !self.is_cap(comma - 1) && !is_np_stop(w))
             || comma - k <= 3
             || (k + 1..comma).any(|x| {
                 self.word(x)
                     .is_some_and(|w| !self.is_cap(x) && !matches!(w, "and" | "&"))
             });
-        if !appos {
+        if !strong && !weak {
             return None;
         }
         let np = self.np_backward(s, k - 1)?;
         // The subject must look like a name or a determined nominal, not a clause fragment.
         let det = self.word(np.0).is_some_and(is_determiner);
-        if self.is_cap(np.1 - 1) {
-            Some(np)
+        let subject = if self.is_cap(np.1 - 1) {
+            np
         } else if det && np.1 - np.0 <= 5 {
             // "The director, Gerry McNeilly, urged": the name in the apposition is the subject.
             if self.is_cap(comma - 1) && self.is_cap(k + 1) {
-                Some((k + 1, comma))
+                (k + 1, comma)
             } else {
-                Some(np)
+                np
             }
         } else {
-            None
-        }
+            return None;
+        };
+        Some((subject, strong))
     }
 
     /// Skip ", <apposition>" after a name; returns the unit after it (at the closing comma).
@@ -1560,7 +1575,10 @@ impl<'a> Doc<'a> {
             if w == "that" {
                 break;
             }
-            if is_time_word(w) || matches!(w, "in" if self.word(r + 1) == Some("retrospect")) {
+            let name_ly = w.ends_with("ly") && self.is_cap(r);
+            if (is_time_word(w) && !name_ly)
+                || matches!(w, "in" if self.word(r + 1) == Some("retrospect"))
+            {
                 r += if w == "in" { 2 } else { 1 };
                 continue;
             }

@@ -427,3 +427,35 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn apposition_with_a_place_name() {
+    let t =
+        "Rachel Berg, a philanthropist from Monsey, New York, said the speeches changed her mind.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "indirect",
+            "the speeches changed her mind",
+            "said",
+            "Rachel Berg"
+        )]
+    );
+}
+
+#[test]
+fn names_ending_in_ly_are_no_adverbs() {
+    let t = "Mrs. Schlafly replied that she was pleased. “It is fine,” said Kelly.";
+    assert_eq!(
+        rows(t),
+        vec![
+            row(
+                "indirect",
+                "that she was pleased",
+                "replied",
+                "Mrs. Schlafly"
+            ),
+            row("direct", "It is fine,", "said", "Kelly"),
+        ]
+    );
+}
