@@ -969,7 +969,13 @@ pub fn attribute(
         let mut plural = false;
         if let Some(m) = q.speaker {
             let mtext = text.get(m.start..m.end).unwrap_or("").trim().to_string();
-            let lower = mtext.to_lowercase();
+            // Object pronouns ("according to him") resolve like subject ones.
+            let lower = match mtext.to_lowercase().as_str() {
+                "him" => "he".to_string(),
+                "her" => "she".to_string(),
+                "them" => "they".to_string(),
+                other => other.to_string(),
+            };
             if is_subject_pronoun(&lower) {
                 match lower.as_str() {
                     "he" | "she" => {

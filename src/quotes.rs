@@ -891,7 +891,10 @@ impl<'a> Doc<'a> {
         let mut last = None;
         while k < hi {
             let Some(lw) = self.word(k) else { break };
-            let at_start = k == i || matches!(self.word(k - 1), Some("of" | "for"));
+            // Determiners may pile up at the start ("a few", "all the").
+            let at_start = k == i
+                || matches!(self.word(k - 1), Some("of" | "for"))
+                || (i..k).all(|x| self.word(x).is_some_and(is_determiner));
             if is_determiner(lw) && !at_start {
                 break;
             }
@@ -976,7 +979,10 @@ impl<'a> Doc<'a> {
         }
         if r > a {
             let before = self.word(r - 1).unwrap_or("");
-            if matches!(before, "of" | "for" | "at" | "from" | "by" | "with") {
+            if matches!(
+                before,
+                "of" | "for" | "at" | "from" | "by" | "with" | "in" | "on"
+            ) {
                 return self.range_span(a, b);
             }
             if is_determiner(before) && r - 1 == a {
@@ -1326,6 +1332,18 @@ impl<'a> Doc<'a> {
         if a > 0 && matches!(self.word(a - 1), Some("what" | "than")) {
             return false; // "what they said was …", "lower than TransLink says"
         }
+        // "key states", "rapid reports": a lone lower-case modifier is no subject.
+        let lone_lower = z - a == 1
+            && !self.is_cap(a)
+            && !is_subject_pronoun(last)
+            && (!last.ends_with('s') || last.ends_with("ss"))
+            && !matches!(
+                last,
+                "police" | "staff" | "people" | "media" | "public" | "officials"
+            );
+        if lone_lower {
+            return false;
+        }
         let name_ly = last.ends_with("ly") && self.is_cap(z - 1);
         if last.chars().all(|c| c.is_ascii_digit() || c == ',')
             || (is_time_word(last) && !name_ly)
@@ -1413,18 +1431,72 @@ impl<'a> Doc<'a> {
     /// coordinated verbs with no earlier frame).
     fn sentence_subject(&self, s: usize, e: usize) -> Option<Span> {
         let mut k = s;
-        // Skip an introductory phrase ending in a comma ("Meanwhile, …").
-        for x in s..e.min(s + 6) {
-            if self.is_punct(x, ',') {
-                k = x + 1;
-                break;
+        // Skip an introductory phrase ending in a comma ("Meanwhile, …", "On Friday, …").
+        let intro = self.word(s).is_some_and(|w| {
+            is_subordinator(w) || is_np_stop(w) || is_time_word(w) || w.ends_with("ly")
+        });
+        if intro {
+            for x in s..e.min(s + 6) {
+                if self.is_punct(x, ',') {
+                    k = x + 1;
+                    break;
+                }
             }
         }
         let w = self.word(k)?;
-        if is_subordinator(w) && !is_subject_pronoun(w) {
+        if (is_subordinator(w) || is_np_stop(w) || matches!(w, "and" | "or"))
+            && !is_subject_pronoun(w)
+        {
             return None;
         }
-        let (a, z) = self.np_forward(k, e)?;
+        let (mut a, mut z) = self.np_forward(k, e)?;
+        // "A month later, he said": a time phrase is no subject; take the next phrase.
+        let timeish = |x: usize| {
+            self.word(x).is_some_and(|w| {
+                is_month(w)
+                    || matches!(
+                        w,
+                        "ago"
+                            | "later"
+                            | "earlier"
+                            | "day"
+                            | "days"
+                            | "week"
+                            | "weeks"
+                            | "month"
+                            | "months"
+                            | "year"
+                            | "years"
+                            | "hour"
+                            | "hours"
+                            | "minute"
+                            | "minutes"
+                            | "morning"
+                            | "afternoon"
+                            | "evening"
+                            | "night"
+                            | "weekend"
+                            | "monday"
+                            | "tuesday"
+                            | "wednesday"
+                            | "thursday"
+                            | "friday"
+                            | "saturday"
+                            | "sunday"
+                            | "today"
+                            | "yesterday"
+                    )
+            })
+        };
+        if (a..z).any(timeish) || timeish(z) {
+            let mut k2 = z;
+            while k2 < e && (timeish(k2) || self.is_punct(k2, ',')) {
+                k2 += 1;
+            }
+            let (a2, z2) = self.np_forward(k2, e)?;
+            a = a2;
+            z = z2;
+        }
         Some(self.head_mention(a, z))
     }
 
@@ -1495,6 +1567,12 @@ impl<'a> Doc<'a> {
             return None;
         }
         let np = self.np_backward(s, k - 1)?;
+        if self
+            .word(np.1 - 1)
+            .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+        {
+            return None; // an age ("Clinton, 35, the daughter of …"): look further back
+        }
         // The subject must look like a name or a determined nominal, not a clause fragment.
         let det = self.word(np.0).is_some_and(is_determiner);
         let subject = if self.is_cap(np.1 - 1) {
@@ -1621,10 +1699,7 @@ impl<'a> Doc<'a> {
         // Source noun phrase: after "to" up to a comma, a dash, or the sentence end.
         let a = i + 2;
         let mut b = a;
-        while b < e
-            && !matches!(self.punct(b), Some(',' | '.' | ';' | '—' | '–' | ':'))
-            && self.region(b).is_none()
-        {
+        while b < e && !matches!(self.punct(b), Some(',' | '.' | ';' | '—' | '–' | ':')) {
             b += 1;
         }
         if b == a {
@@ -1638,11 +1713,9 @@ impl<'a> Doc<'a> {
                 break;
             }
         }
-        let mention = if m_end - a <= 8 {
-            self.head_mention(a, m_end)
-        } else {
-            self.range_span(a, a + 1)
-        };
+        // A long source keeps its first dozen units ("a new poll by the Harvard University
+        // Institute of Politics").
+        let mention = self.head_mention(a, m_end.min(a + 12));
         let mut f = Frame {
             cue: Some(self.range_span(i, i + 2)),
             cue_u: i,
