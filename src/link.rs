@@ -2,8 +2,13 @@
 //!
 //! [`merge_aliases`] groups the mentions of one person or organisation ("Osama Hamdan" …
 //! "Hamdan" … "Mr. Hamdan"). [`attribute`] resolves each quote's speaker mention to a group
-//! (overlapping PER entity, surname, pronoun by salience and gender, nominal by role), fills
-//! `speaker_entity` / `speaker_name`, and emits `said` and `has_role` relations.
+//! (overlapping PER entity, surname, pronoun by salience and gender, nominal by role, follow-on
+//! quotes by the previous speaker), fills `speaker_entity` / `speaker_name`, and emits `said` and
+//! `has_role` relations (roles from pre-modifying titles and appositions).
+//!
+//! Typical use, after NER and [`crate::quotes::extract`] ran on the same text:
+//! `let groups = merge_aliases(text, &mut entities);`
+//! `let relations = attribute(text, &entities, &groups, &mut quotes);`
 
 use crate::doc::{Entity, EntityGroup, Label, Quote, Relation, RelationKind, Span};
 use crate::quotes::{
@@ -919,11 +924,18 @@ impl<'a> Ctx<'a> {
 /// Resolve each quote's speaker mention to an entity group, fill `speaker_entity` and
 /// `speaker_name`, and return `said` and `has_role` relations.
 ///
-/// Resolution order: a PER (else any) entity overlapping the mention; a proper-name mention with
-/// no entity by its last name; he/she by salience (nearest subject-position PER mention or
-/// previous speaker, gender permitting); it/they by the previous non-person speaker; a nominal
-/// ("the mayor") by a person whose role ends in its head noun. Unresolved speakers keep the
-/// mention text as `speaker_name`.
+/// Quotes are taken in text order. Resolution of a mention: an entity holding its head word (PER
+/// first; "a spokeswoman for Trudeau" is not Trudeau); several people joined by "and" keep the
+/// mention; a document ("the Civic Action study") goes to the organisation named in it; a
+/// proper name with no entity by its last name; he/she (also him/her) by salience: the nearest
+/// subject-position PER mention or an earlier speaker, gender permitting (courtesy titles, first
+/// names, later pronouns); it/they by the last organisation or group speaking; a definite nominal
+/// by role ("the mayor" → "Mayor …"), else an earlier person or organisation for descriptive
+/// nouns ("the bow-tied maverick", "the agency"), while anonymous-source nouns ("the official")
+/// stay unnamed. A quote with no mention (a follow-on) takes a person introduced in subject
+/// position since the previous quote, else the previous quote's speaker within three
+/// paragraphs. Unresolved speakers keep the mention text as `speaker_name`; every score is
+/// scaled by the confidence of the resolution.
 pub fn attribute(
     text: &str,
     entities: &[Entity],
