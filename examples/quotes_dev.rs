@@ -1,15 +1,18 @@
 //! DEV-ONLY measuring harness for the quote stage, usable before the real NER is wired in.
 //!
-//! usage: cargo run --example quotes_dev -- INPUT_DIR OUT_DIR
+//! usage: cargo run --example quotes_dev -- INPUT_DIR OUT_DIR [ENTITIES_CSV]
 //!
 //! Reads every `.txt` in INPUT_DIR, runs `quotes::extract`, a CRUDE STAND-IN FOR NER (capitalised
 //! word sequences, a few keyword rules; NOT the product's NER and not meant to be good), then
-//! `link::merge_aliases` and `link::attribute`, and writes `quotes.csv` and `entities.csv` in the
-//! contract columns with code-point offsets. Score with
+//! `link::merge_aliases` and `link::attribute`, and writes `quotes.csv`, `entities.csv` and
+//! `relations.csv` in the
+//! contract columns with code-point offsets. With ENTITIES_CSV (an `entities.csv` of a real NER
+//! run: doc_id,start,end,label in code points) those mentions replace the stand-in. Score with
 //! `python3 ../shared/tools/score.py GOLD_DIR OUT_DIR`.
 
 use newsx::doc::{Entity, Label, Span};
 use newsx::{link, quotes};
+use std::collections::HashMap;
 use std::path::Path;
 
 const STOP: &[&str] = &[
@@ -163,7 +166,6 @@ const ORG_WORDS: &[&str] = &[
     "University",
     "Commission",
     "Police",
-    "Hydro",
     "Press",
     "News",
     "Service",
@@ -177,58 +179,18 @@ const ORG_WORDS: &[&str] = &[
     "Bank",
     "Canada",
     "Group",
-    "Action",
     "Network",
     "Company",
     "Institute",
     "Centre",
     "Center",
-    "Times",
-    "Post",
-    "Globe",
-    "Star",
-    "CTV",
-    "CBC",
-    "Hamas",
-    "Talos",
-    "Symantec",
-    "Cisco",
     "Office",
     "Foundation",
     "Nations",
-    "Local",
-    "Studio",
 ];
 const LOC_WORDS: &[&str] = &[
-    "Street",
-    "Highway",
-    "Bay",
-    "Lake",
-    "River",
-    "City",
-    "County",
-    "Island",
-    "Mountain",
-    "North",
-    "South",
-    "East",
-    "West",
-    "Park",
-    "Road",
-    "Avenue",
-    "Gaza",
-    "Israel",
-    "Qatar",
-    "Doha",
-    "Surrey",
-    "Vancouver",
-    "Toronto",
-    "Ottawa",
-    "Winnipeg",
-    "Saskatoon",
-    "Langley",
-    "Ontario",
-    "Columbia",
+    "Street", "Highway", "Bay", "Lake", "River", "City", "County", "Island", "Mountain", "North",
+    "South", "East", "West", "Park", "Road", "Avenue",
 ];
 
 /// DEV-ONLY crude NER: capitalised word runs; PER unless an ORG/LOC keyword or all capitals;
@@ -331,10 +293,32 @@ fn crude_ner(text: &str) -> Vec<Entity> {
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    if args.len() != 3 {
-        anyhow::bail!("usage: quotes_dev INPUT_DIR OUT_DIR");
+    if args.len() != 3 && args.len() != 4 {
+        anyhow::bail!("usage: quotes_dev INPUT_DIR OUT_DIR [ENTITIES_CSV]");
     }
     let (input, out) = (Path::new(&args[1]), Path::new(&args[2]));
+    // Optional entity mentions from a real NER run (entities.csv: doc_id,start,end,label with
+    // code-point offsets) instead of the crude stand-in.
+    let mut given: HashMap<String, Vec<(usize, usize, Label)>> = HashMap::new();
+    if let Some(path) = args.get(3) {
+        let mut rd = csv::Reader::from_path(path)?;
+        let h = rd.headers()?.clone();
+        let col = |name: &str| h.iter().position(|x| x == name);
+        let (d, s, e, l) = (col("doc_id"), col("start"), col("end"), col("label"));
+        let (Some(d), Some(s), Some(e), Some(l)) = (d, s, e, l) else {
+            anyhow::bail!("{path}: needs doc_id,start,end,label columns");
+        };
+        for rec in rd.records() {
+            let rec = rec?;
+            if let Some(label) = Label::parse(&rec[l]) {
+                given.entry(rec[d].to_string()).or_default().push((
+                    rec[s].parse()?,
+                    rec[e].parse()?,
+                    label,
+                ));
+            }
+        }
+    }
     std::fs::create_dir_all(out)?;
     let mut files: Vec<_> = std::fs::read_dir(input)?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -370,6 +354,18 @@ fn main() -> anyhow::Result<()> {
         "canonical",
         "score",
     ])?;
+    let mut rw = csv::Writer::from_path(out.join("relations.csv"))?;
+    rw.write_record([
+        "doc_id",
+        "relation_id",
+        "subject_id",
+        "relation",
+        "object_id",
+        "object_text",
+        "start",
+        "end",
+        "score",
+    ])?;
     let mut warn_total = 0;
     for path in files {
         let doc_id = path.file_stem().unwrap().to_string_lossy().to_string();
@@ -387,9 +383,48 @@ fn main() -> anyhow::Result<()> {
         cp[text.len()] = n;
         let (mut qs, warnings) = quotes::extract_with_warnings(text);
         warn_total += warnings.len();
-        let mut ents = crude_ner(text);
+        let mut ents = match given.get(&doc_id) {
+            Some(list) if args.len() == 4 => {
+                // Code points → bytes.
+                let bytes: Vec<usize> = text
+                    .char_indices()
+                    .map(|(b, _)| b)
+                    .chain(std::iter::once(text.len()))
+                    .collect();
+                let mut v: Vec<Entity> = list
+                    .iter()
+                    .filter(|&&(s, e, _)| s < e && e < bytes.len())
+                    .map(|&(s, e, label)| Entity {
+                        span: Span::new(bytes[s], bytes[e]),
+                        label,
+                        score: 1.0,
+                        entity: 0,
+                    })
+                    .collect();
+                v.sort_by_key(|e| (e.span.start, e.span.end));
+                v
+            }
+            _ if args.len() == 4 => Vec::new(),
+            _ => crude_ner(text),
+        };
         let groups = link::merge_aliases(text, &mut ents);
-        let _rels = link::attribute(text, &ents, &groups, &mut qs);
+        let rels = link::attribute(text, &ents, &groups, &mut qs);
+        for (i, r) in rels.iter().enumerate() {
+            rw.write_record([
+                doc_id.clone(),
+                format!("R{}", i + 1),
+                format!("E{}", r.subject + 1),
+                match r.kind {
+                    newsx::doc::RelationKind::Said => "said".to_string(),
+                    newsx::doc::RelationKind::HasRole => "has_role".to_string(),
+                },
+                r.quote.map(|q| format!("Q{}", q + 1)).unwrap_or_default(),
+                r.object_text.clone().unwrap_or_default(),
+                cp[r.span.start].to_string(),
+                cp[r.span.end].to_string(),
+                format!("{:.4}", r.score),
+            ])?;
+        }
         for e in &ents {
             ew.write_record([
                 doc_id.clone(),
@@ -438,6 +473,7 @@ fn main() -> anyhow::Result<()> {
     }
     qw.flush()?;
     ew.flush()?;
+    rw.flush()?;
     eprintln!("quote-mark warnings: {warn_total}");
     Ok(())
 }

@@ -11,14 +11,16 @@
 //!    mention, also after an apposition or inverted: "said Hamdan") and its content (after the cue,
 //!    or before it: "…, he said"), plus "according to X" frames;
 //! 5. a frame's content is a `direct` quote when it is one quotation, `mixed` when it holds one
-//!    among other words, else `indirect`; quotations outside frames continue the previous speaker
-//!    (follow-on quotes) unless they are short scare quotes, titles or nicknames.
+//!    among other words, else `indirect`; quotations outside frames are follow-on quotes with no
+//!    cue and no speaker mention (the link step gives them the previous speaker) unless they are
+//!    short scare quotes, titles or nicknames; sign-offs ("— Name (@handle)", a pull quote's
+//!    closing name) attribute whole paragraphs.
 
 mod lexicon;
 
 use crate::doc::{Quote, QuoteKind, Span};
 use lexicon::{
-    cue, is_abbreviation, is_adverbial_prep, is_month, is_naming_word, is_pre_cue_adverb,
+    cue, is_abbreviation, is_adverbial_prep, is_modal, is_month, is_naming_word, is_pre_cue_adverb,
     is_subordinator, CueClass, PHRASAL,
 };
 pub(crate) use lexicon::{
@@ -124,10 +126,23 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let n = chars.len();
     let byte_at = |i: usize| if i < n { chars[i].0 } else { text.len() };
+    let soft = soft_newlines(text);
+    let mut si = 0;
     let mut out = Vec::with_capacity(n / 4);
     let mut i = 0;
     while i < n {
         let (b, c) = chars[i];
+        while si < soft.len() && soft[si] < b {
+            si += 1;
+        }
+        if c == '\n' && soft.get(si) == Some(&b) {
+            i += 1; // a hard wrap inside a paragraph: plain whitespace
+            continue;
+        }
+        if c == '\r' && i + 1 < n && chars[i + 1].1 == '\n' && soft.get(si) == Some(&(b + 1)) {
+            i += 2; // the same, written CR LF
+            continue;
+        }
         if is_line_break(c) {
             let mut j = i + 1;
             while j < n && (chars[j].1.is_whitespace() || is_invisible(chars[j].1)) {
@@ -181,7 +196,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
                 // ("McConnell, R-Ky., said").
                 let after = chars.get(j + 1).map(|x| x.1);
                 let after2 = chars.get(j + 2).map(|x| x.1);
-                let non_final = matches!(after, Some(',' | ';'))
+                let non_final = matches!(after, Some(',' | ';' | ')'))
                     || (after == Some(' ') && after2.is_some_and(|x| x.is_lowercase()));
                 if lower.contains('.') || is_abbreviation(&lower) || single_cap || non_final {
                     j += 1;
@@ -229,6 +244,55 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
         i += 1;
     }
     out
+}
+
+/// Byte offsets of the '\n' that end paragraphs (all of them, less the hard wraps).
+pub(crate) fn paragraph_breaks(text: &str) -> Vec<usize> {
+    let soft = soft_newlines(text);
+    text.match_indices('\n')
+        .map(|(i, _)| i)
+        .filter(|i| soft.binary_search(i).is_err())
+        .collect()
+}
+
+/// Byte offsets of the line breaks that only wrap lines inside a paragraph. A text is taken as
+/// hard-wrapped when it separates paragraphs by blank lines, has more single line breaks than
+/// separators, and its lines are short; otherwise every line break ends a paragraph.
+fn soft_newlines(text: &str) -> Vec<usize> {
+    let nl: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
+    if nl.len() < 4 {
+        return Vec::new();
+    }
+    let line = |k: usize| -> &str {
+        let s = if k == 0 { 0 } else { nl[k - 1] + 1 };
+        let e = nl.get(k).copied().unwrap_or(text.len());
+        &text[s..e]
+    };
+    let blank = |l: &str| {
+        let t = l.trim();
+        t.is_empty() || t == "."
+    };
+    let (mut seps, mut long, mut lines) = (0usize, 0usize, 0usize);
+    let mut soft = Vec::new();
+    for (k, &pos) in nl.iter().enumerate() {
+        let (a, b) = (line(k), line(k + 1));
+        if !blank(a) {
+            lines += 1;
+            if a.chars().count() > 100 {
+                long += 1;
+            }
+            if blank(b) {
+                seps += 1;
+            } else {
+                soft.push(pos);
+            }
+        }
+    }
+    if seps >= 1 && soft.len() > seps && long * 10 <= lines {
+        soft
+    } else {
+        Vec::new()
+    }
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -553,27 +617,22 @@ struct Doc<'a> {
     toks: &'a [Tok],
     regions: &'a [Region],
     units: Vec<U>,
-    para: Vec<usize>,
     sentences: Vec<(usize, usize)>,
-    /// Byte offsets of every '\n' (line lookups by binary search).
+    /// Byte offsets of the paragraph-ending '\n' (line lookups by binary search).
     newlines: Vec<usize>,
 }
 
 /// Longest unit window searched for attribution frames at once.
 const MAX_SENTENCE_UNITS: usize = 600;
 
-/// What a quote found so far needs from the follow-on pass.
+/// A quote found so far (before overlaps are resolved).
 struct Found {
     quote: Quote,
-    follow_on: bool,
-    para: usize,
 }
 
 impl<'a> Doc<'a> {
     fn new(text: &'a str, toks: &'a [Tok], regions: &'a [Region]) -> Doc<'a> {
         let mut units = Vec::with_capacity(toks.len());
-        let mut para = Vec::with_capacity(toks.len());
-        let mut p = 0;
         let mut ri = 0;
         let mut i = 0;
         while i < toks.len() {
@@ -582,22 +641,11 @@ impl<'a> Doc<'a> {
             }
             if ri < regions.len() && regions[ri].open_tok == i {
                 units.push(U::Q(ri));
-                para.push(p);
-                // Count breaks inside (multi-paragraph quotations).
-                for t in &toks[i..regions[ri].tok_end.min(toks.len())] {
-                    if t.kind == TokKind::Break {
-                        p += 1;
-                    }
-                }
                 i = regions[ri].tok_end.max(i + 1);
                 ri += 1;
                 continue;
             }
-            if toks[i].kind == TokKind::Break {
-                p += 1;
-            }
             units.push(U::T(i));
-            para.push(p);
             i += 1;
         }
         let mut d = Doc {
@@ -605,9 +653,8 @@ impl<'a> Doc<'a> {
             toks,
             regions,
             units,
-            para,
             sentences: Vec::new(),
-            newlines: text.match_indices('\n').map(|(i, _)| i).collect(),
+            newlines: paragraph_breaks(text),
         };
         d.sentences = d.split_sentences();
         d
@@ -684,6 +731,16 @@ impl<'a> Doc<'a> {
                 U::T(t) => {
                     let tk = &self.toks[t];
                     if tk.kind == TokKind::Break {
+                        // "Karadsheh says:" + a paragraph that is a quotation: one sentence.
+                        let colon = u > s && self.is_punct(u - 1, ':');
+                        let mut k = u + 1;
+                        while k < n && self.tok(k).is_some_and(|t| t.kind == TokKind::Break) {
+                            k += 1;
+                        }
+                        if colon && self.region(k).is_some() {
+                            u = k;
+                            continue;
+                        }
                         if s < u {
                             out.push((s, u));
                         }
@@ -737,9 +794,9 @@ impl<'a> Doc<'a> {
             Some(t) if t.kind == TokKind::Break => true,
             Some(t) if t.kind == TokKind::Word => {
                 if !t.is_cap(self.text) || is_subject_pronoun(&t.lower) {
-                    return t.is_cap(self.text) && !self.cue_within(k, 7);
+                    return t.is_cap(self.text) && !self.cue_within(k, 12);
                 }
-                !self.cue_within(k, 7)
+                !self.cue_within(k, 12)
             }
             _ => true,
         }
@@ -752,6 +809,7 @@ impl<'a> Doc<'a> {
         }) {
             return false;
         }
+        // Words, and commas around an apposition ("Miller, a retired worker, said").
         let mut seen = 0;
         let mut j = k;
         while j < self.units.len() && seen < max {
@@ -762,6 +820,7 @@ impl<'a> Doc<'a> {
                     }
                     seen += 1;
                 }
+                Some(t) if t.kind == TokKind::Punct && t.ch == ',' => {}
                 _ => return false,
             }
             j += 1;
@@ -832,7 +891,10 @@ impl<'a> Doc<'a> {
         let mut last = None;
         while k < hi {
             let Some(lw) = self.word(k) else { break };
-            let at_start = k == i || matches!(self.word(k - 1), Some("of" | "for"));
+            // Determiners may pile up at the start ("a few", "all the").
+            let at_start = k == i
+                || matches!(self.word(k - 1), Some("of" | "for"))
+                || (i..k).all(|x| self.word(x).is_some_and(is_determiner));
             if is_determiner(lw) && !at_start {
                 break;
             }
@@ -917,7 +979,10 @@ impl<'a> Doc<'a> {
         }
         if r > a {
             let before = self.word(r - 1).unwrap_or("");
-            if matches!(before, "of" | "for" | "at" | "from" | "by" | "with") {
+            if matches!(
+                before,
+                "of" | "for" | "at" | "from" | "by" | "with" | "in" | "on"
+            ) {
                 return self.range_span(a, b);
             }
             if is_determiner(before) && r - 1 == a {
@@ -964,8 +1029,19 @@ impl<'a> Doc<'a> {
             return Some((PHRASAL, i + 2));
         }
         let (_, class) = cue(w)?;
+        if i > s && self.is_cap(i) {
+            return None; // "the United States", "State Department"
+        }
+        if w == "state" {
+            return None; // the bare form is nearly always the noun ("state Sen. Ralph Alvarado")
+        }
         if let Some(p) = prev {
-            if p == "to" || is_determiner(p) || p.ends_with("'s") || p.ends_with("’s") {
+            if p == "to"
+                || is_determiner(p)
+                || p.ends_with("'s")
+                || p.ends_with("’s")
+                || p.chars().all(|c| c.is_ascii_digit())
+            {
                 return None;
             }
             let passive = matches!(
@@ -1066,14 +1142,22 @@ impl<'a> Doc<'a> {
                 if relative {
                     // "humanitarian organizations, which warn that …": the antecedent speaks.
                     if let Some((a, z)) = self.np_backward(s, b - 2) {
-                        if self.valid_subject(a, z, lower, aux, class) {
+                        if self.valid_subject(a, z, lower, aux) {
                             f.subj = Some((a, z));
                             f.mention = Some(self.head_mention(a, z));
                         }
                     }
                 } else if self.is_word(b) && !and_before {
                     if let Some((a, z)) = self.np_backward(s, b).map(|np| self.cited_by(s, np)) {
-                        if self.valid_subject(a, z, lower, aux, class) {
+                        let with_pp = self.pp_subject(s, a).filter(|&(a2, h)| {
+                            !self.valid_subject(a, z, lower, aux)
+                                && self.valid_subject(a2, h, lower, aux)
+                        });
+                        if let Some((a2, _)) = with_pp {
+                            // "Developers and supporters in Congress say …"
+                            f.subj = Some((a2, z));
+                            f.mention = Some(self.range_span(a2, z));
+                        } else if self.valid_subject(a, z, lower, aux) {
                             f.subj = Some((a, z));
                             f.mention = Some(self.head_mention(a, z));
                         } else {
@@ -1159,9 +1243,24 @@ impl<'a> Doc<'a> {
         let mut prog = false;
         let mut after_time = false;
         while j > s {
+            if self.is_punct(j - 1, ')') {
+                // "Rep. Stephen Lynch (D-Mass.) said": skip a short parenthesis.
+                let open = (j.saturating_sub(10).max(s)..j - 1)
+                    .rev()
+                    .find(|&k| self.is_punct(k, '('));
+                match open {
+                    Some(k) if k > s => {
+                        j = k;
+                        continue;
+                    }
+                    _ => break,
+                }
+            }
             let Some(w) = self.word(j - 1) else { break };
-            let time = is_time_word(w) || is_month(w);
-            let skip = is_pre_cue_adverb(w)
+            // A capitalised "-ly" word is a name ("Mrs. Schlafly"), not an adverb.
+            let name_ly = w.ends_with("ly") && self.is_cap(j - 1) && !is_month(w);
+            let time = !name_ly && (is_time_word(w) || is_month(w));
+            let skip = (!name_ly && is_pre_cue_adverb(w))
                 || time
                 || (after_time && matches!(w, "this" | "last" | "on" | "late" | "early" | "next"))
                 || (lower.ends_with("ing")
@@ -1178,22 +1277,7 @@ impl<'a> Doc<'a> {
             if matches!(w, "not" | "never") || w.ends_with("n't") || w.ends_with("n’t") {
                 negated = true;
             }
-            if matches!(
-                w,
-                "would"
-                    | "will"
-                    | "could"
-                    | "may"
-                    | "might"
-                    | "did"
-                    | "does"
-                    | "do"
-                    | "can"
-                    | "should"
-                    | "must"
-            ) || w.ends_with("n't")
-                || w.ends_with("n’t")
-            {
+            if is_modal(w) || w.ends_with("n't") || w.ends_with("n’t") {
                 aux = true;
             }
             if lower.ends_with("ing") && w == "as" {
@@ -1203,6 +1287,21 @@ impl<'a> Doc<'a> {
             j -= 1;
         }
         Some((j, aux, negated, prog))
+    }
+
+    /// The noun phrase before a prepositional phrase that ends at `a` ("supporters | in
+    /// Congress"): (its start, one past its head).
+    fn pp_subject(&self, s: usize, a: usize) -> Option<(usize, usize)> {
+        if a < s + 2
+            || !matches!(
+                self.word(a - 1),
+                Some("in" | "at" | "of" | "for" | "from" | "with" | "on")
+            )
+        {
+            return None;
+        }
+        let (a2, h) = self.np_backward(s, a - 2)?;
+        (h == a - 1).then_some((a2, h))
     }
 
     /// "Israeli officials cited by Maariv suggested": the cited party speaks, not the outlet.
@@ -1223,23 +1322,35 @@ impl<'a> Doc<'a> {
     }
 
     /// Is the noun phrase `a..z` a plausible subject for this cue form?
-    fn valid_subject(&self, a: usize, z: usize, lower: &str, aux: bool, class: CueClass) -> bool {
+    fn valid_subject(&self, a: usize, z: usize, lower: &str, aux: bool) -> bool {
         let Some(last) = self.word(z - 1) else {
             return false;
         };
         if z - a == 1 && matches!(last, "i" | "we" | "you") {
             return false; // the author's own voice
         }
-        if a > 0 && matches!(self.word(a - 1), Some("what")) {
-            return false; // "what they said was …"
+        if a > 0 && matches!(self.word(a - 1), Some("what" | "than")) {
+            return false; // "what they said was …", "lower than TransLink says"
         }
+        // "key states", "rapid reports": a lone lower-case modifier is no subject.
+        let lone_lower = z - a == 1
+            && !self.is_cap(a)
+            && !is_subject_pronoun(last)
+            && (!last.ends_with('s') || last.ends_with("ss"))
+            && !matches!(
+                last,
+                "police" | "staff" | "people" | "media" | "public" | "officials"
+            );
+        if lone_lower {
+            return false;
+        }
+        let name_ly = last.ends_with("ly") && self.is_cap(z - 1);
         if last.chars().all(|c| c.is_ascii_digit() || c == ',')
-            || is_time_word(last)
+            || (is_time_word(last) && !name_ly)
             || is_month(last)
         {
             return false;
         }
-        let _ = class;
         // A bare verb form ("say", "remark") needs a plural subject unless an auxiliary precedes.
         let base = cue(lower).map(|x| x.0) == Some(lower) && lower != "read";
         if base && !aux {
@@ -1277,7 +1388,8 @@ impl<'a> Doc<'a> {
         class: CueClass,
     ) -> Option<(usize, usize)> {
         let first = self.word(cue_end)?;
-        if is_time_word(first) || is_month(first) || first == "that" {
+        let name_ly = first.ends_with("ly") && self.is_cap(cue_end);
+        if (is_time_word(first) && !name_ly) || is_month(first) || first == "that" {
             return None;
         }
         let (a, z) = self.np_forward(cue_end, e)?;
@@ -1289,56 +1401,143 @@ impl<'a> Doc<'a> {
         if !(proper || (det && !class.object) || (!class.object && !self.is_cap(a))) {
             return None;
         }
-        let ok_after = z >= e
-            || self.region(z).is_some()
-            || matches!(
-                self.punct(z),
-                Some(',' | '.' | ';' | '(' | ':' | '!' | '?' | '—' | '–')
-            )
-            || self.tok(z).is_some_and(|t| t.kind == TokKind::Break);
-        ok_after.then_some((a, z))
+        let ok_after = |z: usize| {
+            z >= e
+                || self.region(z).is_some()
+                || matches!(
+                    self.punct(z),
+                    Some(',' | '.' | ';' | '(' | ':' | '!' | '?' | '—' | '–')
+                )
+                || self.tok(z).is_some_and(|t| t.kind == TokKind::Break)
+        };
+        if ok_after(z) {
+            return Some((a, z));
+        }
+        // "said one GOP source in the room."
+        if matches!(
+            self.word(z),
+            Some("in" | "at" | "of" | "for" | "from" | "with" | "on")
+        ) {
+            if let Some((_, z2)) = self.np_forward(z + 1, e) {
+                if z2 - a <= 12 && ok_after(z2) {
+                    return Some((a, z2));
+                }
+            }
+        }
+        None
     }
 
     /// The subject of a sentence's main clause: its first noun phrase (for participles and
     /// coordinated verbs with no earlier frame).
     fn sentence_subject(&self, s: usize, e: usize) -> Option<Span> {
         let mut k = s;
-        // Skip an introductory phrase ending in a comma ("Meanwhile, …").
-        for x in s..e.min(s + 6) {
-            if self.is_punct(x, ',') {
-                k = x + 1;
-                break;
+        // Skip an introductory phrase ending in a comma ("Meanwhile, …", "On Friday, …").
+        let intro = self.word(s).is_some_and(|w| {
+            is_subordinator(w) || is_np_stop(w) || is_time_word(w) || w.ends_with("ly")
+        });
+        if intro {
+            for x in s..e.min(s + 6) {
+                if self.is_punct(x, ',') {
+                    k = x + 1;
+                    break;
+                }
             }
         }
         let w = self.word(k)?;
-        if is_subordinator(w) && !is_subject_pronoun(w) {
+        if (is_subordinator(w) || is_np_stop(w) || matches!(w, "and" | "or"))
+            && !is_subject_pronoun(w)
+        {
             return None;
         }
-        let (a, z) = self.np_forward(k, e)?;
+        let (mut a, mut z) = self.np_forward(k, e)?;
+        // "A month later, he said": a time phrase is no subject; take the next phrase.
+        let timeish = |x: usize| {
+            self.word(x).is_some_and(|w| {
+                is_month(w)
+                    || matches!(
+                        w,
+                        "ago"
+                            | "later"
+                            | "earlier"
+                            | "day"
+                            | "days"
+                            | "week"
+                            | "weeks"
+                            | "month"
+                            | "months"
+                            | "year"
+                            | "years"
+                            | "hour"
+                            | "hours"
+                            | "minute"
+                            | "minutes"
+                            | "morning"
+                            | "afternoon"
+                            | "evening"
+                            | "night"
+                            | "weekend"
+                            | "monday"
+                            | "tuesday"
+                            | "wednesday"
+                            | "thursday"
+                            | "friday"
+                            | "saturday"
+                            | "sunday"
+                            | "today"
+                            | "yesterday"
+                    )
+            })
+        };
+        if (a..z).any(timeish) || timeish(z) {
+            let mut k2 = z;
+            while k2 < e && (timeish(k2) || self.is_punct(k2, ',')) {
+                k2 += 1;
+            }
+            let (a2, z2) = self.np_forward(k2, e)?;
+            a = a2;
+            z = z2;
+        }
         Some(self.head_mention(a, z))
     }
 
     /// After a comma before a cue: "Osama Hamdan, a senior Hamas official, said".
     fn apposition_subject(&self, s: usize, comma: usize) -> Option<(usize, usize)> {
+        // Try each earlier comma as the apposition's start ("Rachel Berg, a philanthropist from
+        // Monsey, New York, said"): the nearest strong reading wins, else the nearest weak one.
         let mut k = comma;
         let mut n = 0;
+        let mut weak = None;
         while k > s {
             k -= 1;
             n += 1;
             if n > 25 || self.region(k).is_some() {
-                return None;
-            }
-            if self.is_punct(k, ',') {
                 break;
             }
             if matches!(self.punct(k), Some('.' | ';' | ':' | '!' | '?')) {
-                return None;
+                break;
+            }
+            if self.is_punct(k, ',') && k > s {
+                match self.apposition_at(s, k, comma) {
+                    Some((np, true)) => return Some(np),
+                    Some((np, false)) if weak.is_none() => weak = Some(np),
+                    _ => {}
+                }
             }
         }
-        if !self.is_punct(k, ',') || k == comma || k <= s {
-            return None;
-        }
+        weak
+    }
+
+    /// The subject before an apposition `k+1..comma` (both commas), and whether the apposition
+    /// reads strongly as one (opens with a determiner, relative pronoun, title or lower case).
+    fn apposition_at(&self, s: usize, k: usize, comma: usize) -> Option<((usize, usize), bool)> {
         let first = self.word(k + 1)?;
+        if matches!(
+            first,
+            "and" | "but" | "or" | "so" | "yet" | "then" | "while" | "because" | "as"
+        ) || (k + 1..comma).any(|x| self.word(x).is_some_and(|w| cue(w).is_some()))
+        {
+            return None; // a coordinated or subordinate clause, no apposition
+        }
         let named = self.is_cap(k + 1) && (k + 1..comma).all(|x| self.is_cap(x));
         if named
             && k > s
@@ -1348,40 +1547,47 @@ impl<'a> Doc<'a> {
         {
             let np = self.np_backward(s, k - 1)?;
             if self.word(np.0).is_some_and(is_determiner) {
-                return Some((k + 1, comma));
+                return Some(((k + 1, comma), true));
             }
         }
-        let appos = is_determiner(first)
+        let strong = is_determiner(first)
             || matches!(first, "who" | "which" | "whose" | "whom")
             || !self.is_cap(k + 1)
             || first.chars().next().is_some_and(|c| c.is_ascii_digit())
-            || self.tok(k + 1).is_some_and(|t| is_title(t.text(self.text)))
-            || self
-                .word(comma - 1)
-                .is_some_and(|w| !self.is_cap(comma - 1) && !is_np_stop(w))
+            || self.tok(k + 1).is_some_and(|t| is_title(t.text(self.text)));
+        let weak = self
+            .word(comma - 1)
+            .is_some_and(|w| !self.is_cap(comma - 1) && !is_np_stop(w))
             || comma - k <= 3
             || (k + 1..comma).any(|x| {
                 self.word(x)
                     .is_some_and(|w| !self.is_cap(x) && !matches!(w, "and" | "&"))
             });
-        if !appos {
+        if !strong && !weak {
             return None;
         }
         let np = self.np_backward(s, k - 1)?;
+        if self
+            .word(np.1 - 1)
+            .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+        {
+            return None; // an age ("Clinton, 35, the daughter of …"): look further back
+        }
         // The subject must look like a name or a determined nominal, not a clause fragment.
         let det = self.word(np.0).is_some_and(is_determiner);
-        if self.is_cap(np.1 - 1) {
-            Some(np)
+        let subject = if self.is_cap(np.1 - 1) {
+            np
         } else if det && np.1 - np.0 <= 5 {
             // "The director, Gerry McNeilly, urged": the name in the apposition is the subject.
             if self.is_cap(comma - 1) && self.is_cap(k + 1) {
-                Some((k + 1, comma))
+                (k + 1, comma)
             } else {
-                Some(np)
+                np
             }
         } else {
-            None
-        }
+            return None;
+        };
+        Some((subject, strong))
     }
 
     /// Skip ", <apposition>" after a name; returns the unit after it (at the closing comma).
@@ -1447,7 +1653,10 @@ impl<'a> Doc<'a> {
             if w == "that" {
                 break;
             }
-            if is_time_word(w) || matches!(w, "in" if self.word(r + 1) == Some("retrospect")) {
+            let name_ly = w.ends_with("ly") && self.is_cap(r);
+            if (is_time_word(w) && !name_ly)
+                || matches!(w, "in" if self.word(r + 1) == Some("retrospect"))
+            {
                 r += if w == "in" { 2 } else { 1 };
                 continue;
             }
@@ -1490,10 +1699,7 @@ impl<'a> Doc<'a> {
         // Source noun phrase: after "to" up to a comma, a dash, or the sentence end.
         let a = i + 2;
         let mut b = a;
-        while b < e
-            && !matches!(self.punct(b), Some(',' | '.' | ';' | '—' | '–' | ':'))
-            && self.region(b).is_none()
-        {
+        while b < e && !matches!(self.punct(b), Some(',' | '.' | ';' | '—' | '–' | ':')) {
             b += 1;
         }
         if b == a {
@@ -1507,11 +1713,9 @@ impl<'a> Doc<'a> {
                 break;
             }
         }
-        let mention = if m_end - a <= 8 {
-            self.head_mention(a, m_end)
-        } else {
-            self.range_span(a, a + 1)
-        };
+        // A long source keeps its first dozen units ("a new poll by the Harvard University
+        // Institute of Politics").
+        let mention = self.head_mention(a, m_end.min(a + 12));
         let mut f = Frame {
             cue: Some(self.range_span(i, i + 2)),
             cue_u: i,
@@ -1549,7 +1753,24 @@ impl<'a> Doc<'a> {
 
     /// Turn frames into content ranges: right content up to the next frame, left content before
     /// the subject ("…, he said").
-    fn resolve_contents(&self, s: usize, e: usize, mut frames: Vec<Frame>) -> Vec<Frame> {
+    fn resolve_contents(&self, s: usize, e: usize, frames: Vec<Frame>) -> Vec<Frame> {
+        // Frames that find no valid content must not bound (or embed) the others: drop them and
+        // redo until none fails.
+        let mut cur = frames;
+        let mut out = Vec::new();
+        for _ in 0..4 {
+            let (found, failed) = self.resolve_once(s, e, cur.clone());
+            out = found;
+            if failed.is_empty() {
+                break;
+            }
+            cur.retain(|f| !failed.contains(&f.cue_u));
+        }
+        out
+    }
+
+    /// One pass: (frames with content, cue units of the non-embedded frames that found none).
+    fn resolve_once(&self, s: usize, e: usize, mut frames: Vec<Frame>) -> (Vec<Frame>, Vec<usize>) {
         // Left boundary of each frame: its subject start (when before the cue) or its cue, minus
         // a preceding comma / "and".
         let left_of = |f: &Frame| -> usize {
@@ -1579,8 +1800,8 @@ impl<'a> Doc<'a> {
                     let sep = l > s
                         && (matches!(self.punct(l - 1), Some(',' | ';' | '—' | '–'))
                             || self.region(l - 1).is_some());
-                    let and_sep = l < f.cue_u && self.word(l) == Some("and");
-                    if l > rs && !sep && !and_sep && !f.according {
+                    let and_sep = l < f.cue_u && matches!(self.word(l), Some("and" | "but"));
+                    if l >= rs && !sep && !and_sep && !f.according {
                         continue; // embedded: "… lying when they say …"
                     }
                 }
@@ -1697,16 +1918,20 @@ impl<'a> Doc<'a> {
                 }
             }
             if let Some(&(_, b)) = f.contents.last() {
-                prev_end = prev_end.max(b);
+                prev_end = prev_end.max(b).max(if f.inverted {
+                    f.subj.map(|x| x.1).unwrap_or(f.cue_u + 1)
+                } else {
+                    f.cue_u + 1
+                });
             }
-            prev_end = prev_end.max(if f.inverted {
-                f.subj.map(|x| x.1).unwrap_or(f.cue_u + 1)
-            } else {
-                f.cue_u + 1
-            });
         }
+        let failed = keep
+            .iter()
+            .filter(|f| f.contents.is_empty())
+            .map(|f| f.cue_u)
+            .collect();
         keep.retain(|f| !f.contents.is_empty());
-        keep
+        (keep, failed)
     }
 
     /// A content range that is one quotation, optionally followed by punctuation.
@@ -1738,10 +1963,11 @@ impl<'a> Doc<'a> {
         if self.region(a).is_some_and(|r| !self.is_name_like(a, r)) {
             return true;
         }
-        if has_q
-            && (a..b).any(|k| {
-                self.region(k).is_some() && k > a && matches!(self.punct(k - 1), Some(',' | ':'))
-            })
+        // "joked in his turn to answer the question, “…”": the quotation alone is the content.
+        let (ca, cb) = self.content_core((a, b));
+        if ca > a
+            && self.q_only(ca, cb)
+            && self.region(ca).is_some_and(|r| !self.is_name_like(ca, r))
         {
             return true;
         }
@@ -1824,7 +2050,10 @@ impl<'a> Doc<'a> {
 
     /// Trim punctuation at both ends of a unit range.
     fn trim_range(&self, mut a: usize, mut b: usize) -> (usize, usize) {
-        while a < b && matches!(self.punct(a), Some(',' | ':' | ';' | '—' | '–' | '-' | '.')) {
+        while a < b
+            && (matches!(self.punct(a), Some(',' | ':' | ';' | '—' | '–' | '-' | '.'))
+                || self.tok(a).is_some_and(|t| t.kind == TokKind::Break))
+        {
             a += 1;
         }
         while b > a
@@ -1897,8 +2126,6 @@ impl<'a> Doc<'a> {
                             speaker_name: None,
                             score: score.clamp(0.05, 0.99),
                         },
-                        follow_on: false,
-                        para: self.para[a],
                     });
                 }
             }
@@ -1960,8 +2187,6 @@ impl<'a> Doc<'a> {
                             0.4
                         },
                     },
-                    follow_on: speaker.is_none(),
-                    para: self.para[u],
                 });
             }
         }
@@ -1980,20 +2205,6 @@ impl<'a> Doc<'a> {
             }
             out.push(f);
         }
-        // Follow-on quotes take the previous speaker.
-        let mut last: Option<(Span, usize)> = None;
-        for f in &mut out {
-            if f.follow_on && f.quote.speaker.is_none() {
-                if let Some((sp, p)) = last {
-                    if f.para <= p + 3 {
-                        f.quote.speaker = Some(sp);
-                    }
-                }
-            }
-            if let Some(sp) = f.quote.speaker {
-                last = Some((sp, f.para));
-            }
-        }
         out.into_iter().map(|f| f.quote).collect()
     }
 
@@ -2003,7 +2214,6 @@ impl<'a> Doc<'a> {
     fn byline_quotes(&self, found: &mut Vec<Found>) {
         let toks = self.toks;
         let mut a = 0;
-        let mut para = 0;
         while a < toks.len() {
             let mut b = a;
             while b < toks.len() && toks[b].kind != TokKind::Break {
@@ -2032,12 +2242,9 @@ impl<'a> Doc<'a> {
                             speaker_name: None,
                             score: 0.65,
                         },
-                        follow_on: false,
-                        para,
                     });
                 }
             }
-            para += 1;
             a = b + 1;
         }
     }

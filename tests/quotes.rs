@@ -156,3 +156,27 @@ fn same_surname_different_people_stay_apart() {
         .collect();
     assert_eq!(names, ["Jane Smith", "John Smith"]);
 }
+
+#[test]
+fn follow_on_quotes_take_the_previous_speaker() {
+    let text = "“The sextortion spam is not new,” Kevin Haley explained.\n\n“It made them no money.”\n\nThe police issued a warning.";
+    let start = text.find("Kevin Haley").unwrap();
+    let mut ents = vec![Entity {
+        span: Span::new(start, start + "Kevin Haley".len()),
+        label: Label::Per,
+        score: 1.0,
+        entity: 0,
+    }];
+    let groups = link::merge_aliases(text, &mut ents);
+    let mut qs = quotes::extract(text);
+    assert_eq!(qs.len(), 2);
+    assert_eq!(qs[1].speaker, None);
+    assert_eq!(qs[1].cue, None);
+    let rels = link::attribute(text, &ents, &groups, &mut qs);
+    assert_eq!(qs[1].speaker_name.as_deref(), Some("Kevin Haley"));
+    assert_eq!(qs[1].speaker_entity, Some(0));
+    assert_eq!(
+        rels.iter().filter(|r| r.kind == RelationKind::Said).count(),
+        2
+    );
+}

@@ -141,6 +141,7 @@ const VERBS: &[(&str, &str, &str, &str, CueClass)] = &[
     ("email", "emails", "emailed", "emailing", DIR),
     ("text", "texts", "texted", "texting", DIR),
     ("accuse", "accuses", "accused", "accusing", DIR),
+    ("cite", "cites", "cited", "citing", THAT),
     (
         "recommend",
         "recommends",
@@ -203,14 +204,6 @@ pub(crate) fn is_pre_cue_adverb(lower: &str) -> bool {
             | "has"
             | "have"
             | "had"
-            | "would"
-            | "will"
-            | "could"
-            | "may"
-            | "might"
-            | "did"
-            | "does"
-            | "do"
             | "not"
             | "never"
             | "always"
@@ -224,7 +217,28 @@ pub(crate) fn is_pre_cue_adverb(lower: &str) -> bool {
             | "frequently"
             | "today"
             | "yesterday"
-    ) || (lower.len() > 4 && lower.ends_with("ly") && !matches!(lower, "only" | "family" | "italy"))
+    ) || is_modal(lower)
+        || (lower.len() > 4
+            && lower.ends_with("ly")
+            && !matches!(lower, "only" | "family" | "italy"))
+}
+
+/// Modal and "do" auxiliaries ("would", "did", "can").
+pub(crate) fn is_modal(lower: &str) -> bool {
+    matches!(
+        lower,
+        "would"
+            | "will"
+            | "could"
+            | "may"
+            | "might"
+            | "did"
+            | "does"
+            | "do"
+            | "can"
+            | "should"
+            | "must"
+    )
 }
 
 /// Subject pronouns that can be speakers.
@@ -547,6 +561,23 @@ pub(crate) fn is_title(word: &str) -> bool {
             | "controller"
             | "commander"
             | "chef"
+            | "reporter"
+            | "correspondent"
+            | "columnist"
+            | "editor"
+            | "anchor"
+            | "journalist"
+            | "historian"
+            | "lawyer"
+            | "actor"
+            | "actress"
+            | "singer"
+            | "rapper"
+            | "author"
+            | "novelist"
+            | "comedian"
+            | "activist"
+            | "pastor"
     )
 }
 

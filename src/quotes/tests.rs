@@ -43,7 +43,7 @@ fn straight_double_marks_and_follow_on_sentence() {
         rows(t),
         vec![
             row("direct", "The board has failed,", "said", "Sinclair"),
-            row("direct", "It must be replaced.", "", "Sinclair"),
+            row("direct", "It must be replaced.", "", ""),
         ]
     );
 }
@@ -119,6 +119,20 @@ fn multi_paragraph_quotation() {
     assert!(s.ends_with("We will not accept it."), "{s}");
     assert_eq!(q[0].kind, QuoteKind::Direct);
     assert_eq!(q[0].speaker.unwrap().as_str(t), "Hamdan");
+}
+
+#[test]
+fn hard_wrapped_lines_are_one_paragraph() {
+    let t = "The minister spoke on Friday.\n\n“We will not accept\nthis deal under any\ncircumstances,” Hamdan\nsaid in a statement.\n\nTalks resumed on\nSaturday in Doha.\n";
+    let (q, warnings) = extract_with_warnings(t);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(q.len(), 1);
+    assert_eq!(q[0].speaker.unwrap().as_str(t), "Hamdan");
+    assert_eq!(q[0].cue.unwrap().as_str(t), "said");
+    let crlf = t.replace('\n', "\r\n");
+    let (q, warnings) = extract_with_warnings(&crlf);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(q.len(), 1);
 }
 
 #[test]
@@ -245,7 +259,30 @@ fn colon_and_dash_introduced_quotes() {
 }
 
 #[test]
-fn follow_on_paragraph_keeps_the_speaker() {
+fn colon_at_paragraph_end_introduces_the_next_paragraph() {
+    let t = "Reporter Jomana Karadsheh says:\n\n“The attackers came at night.”\n\nThe consulate burned.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "direct",
+            "The attackers came at night.",
+            "says",
+            "Jomana Karadsheh"
+        )]
+    );
+}
+
+#[test]
+fn question_then_apposition_and_cue() {
+    let t = "“How are you today?” Miller, a retired worker, said into the phone.";
+    assert_eq!(
+        rows(t),
+        vec![row("direct", "How are you today?", "said", "Miller")]
+    );
+}
+
+#[test]
+fn follow_on_paragraph_has_no_cue_or_mention() {
     let t = "“The sextortion spam is not new,” Haley explained.\n\n“While this caused chaos, it doesn’t look like it made them any money.”";
     assert_eq!(
         rows(t),
@@ -260,7 +297,7 @@ fn follow_on_paragraph_keeps_the_speaker() {
                 "direct",
                 "While this caused chaos, it doesn’t look like it made them any money.",
                 "",
-                "Haley"
+                ""
             ),
         ]
     );
@@ -351,6 +388,9 @@ mod fuzz {
             Just("„".to_string()),
             Just("''".to_string()),
             Just("\n\n".to_string()),
+            Just("\n".to_string()),
+            Just("\r\n".to_string()),
+            Just(" .\n ".to_string()),
             Just(", ".to_string()),
             Just(". ".to_string()),
             Just(" said ".to_string()),
@@ -386,4 +426,36 @@ mod fuzz {
             }
         }
     }
+}
+
+#[test]
+fn apposition_with_a_place_name() {
+    let t =
+        "Rachel Berg, a philanthropist from Monsey, New York, said the speeches changed her mind.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "indirect",
+            "the speeches changed her mind",
+            "said",
+            "Rachel Berg"
+        )]
+    );
+}
+
+#[test]
+fn names_ending_in_ly_are_no_adverbs() {
+    let t = "Mrs. Schlafly replied that she was pleased. “It is fine,” said Kelly.";
+    assert_eq!(
+        rows(t),
+        vec![
+            row(
+                "indirect",
+                "that she was pleased",
+                "replied",
+                "Mrs. Schlafly"
+            ),
+            row("direct", "It is fine,", "said", "Kelly"),
+        ]
+    );
 }
