@@ -433,9 +433,12 @@ pub fn score_tags(gold: &[Vec<String>], pred: &[Vec<String>]) -> (f64, f64, f64,
     (p, r, f, per)
 }
 
+/// The tags of one sentence.
+pub type Tags = Vec<String>;
+
 /// Tag every sentence of the dev documents with the model, document by document (the same
 /// windows as `newsx extract`).
-pub fn predict_docs(ner: &Ner, docs: &[ConllDoc]) -> Result<(Vec<Vec<String>>, Vec<Vec<String>>)> {
+pub fn predict_docs(ner: &Ner, docs: &[ConllDoc]) -> Result<(Vec<Tags>, Vec<Tags>)> {
     let mut gold = Vec::new();
     let mut pred = Vec::new();
     for d in docs {
@@ -646,7 +649,7 @@ pub fn main(args: TrainArgs) -> Result<u8> {
                 state.epoch + 1
             ));
             bar.inc(1);
-            if state.global_step % args.checkpoint_every == 0 {
+            if state.global_step.is_multiple_of(args.checkpoint_every) {
                 save_checkpoint(&varmap, &opt, &state, &ckpt)?;
                 log_line(
                     &args.out,

@@ -252,9 +252,14 @@ impl Ner {
             let best = probs.argmax(D::Minus1)?.to_vec2::<u32>()?;
             let best_p = probs.max(D::Minus1)?.to_vec2::<f32>()?;
             for (bi, w) in batch.iter().enumerate() {
-                for p in w.own_start..w.own_end {
+                for (p, slot) in piece_pred
+                    .iter_mut()
+                    .enumerate()
+                    .take(w.own_end)
+                    .skip(w.own_start)
+                {
                     let t = p - w.start + 1;
-                    piece_pred[p] = (best[bi][t] as usize, best_p[bi][t]);
+                    *slot = (best[bi][t] as usize, best_p[bi][t]);
                 }
             }
         }
@@ -321,7 +326,10 @@ pub fn fill_repeats(text: &str, spans: &[Span], entities: &mut Vec<Entity>) {
             .filter(|s| s.start >= e.span.start && s.end <= e.span.end)
             .map(|s| s.as_str(text))
             .collect();
-        if words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase)) {
+        if words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        {
             let k = known.entry(words).or_insert((e.label, e.score));
             if e.score > k.1 {
                 *k = (e.label, e.score);
