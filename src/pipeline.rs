@@ -37,7 +37,7 @@ pub struct ExtractArgs {
     /// Start every CSV with a UTF-8 byte-order mark, so Excel shows curly quotes and accents.
     #[arg(long)]
     pub excel: bool,
-    /// No progress bar and no summary on stderr.
+    /// No progress bar, warnings or summary on stderr (errors are still reported).
     #[arg(long)]
     pub quiet: bool,
 }
@@ -120,6 +120,7 @@ pub fn run(
     threads: usize,
     max_bytes: u64,
     bar: &ProgressBar,
+    warn: bool,
 ) -> Result<RunSummary> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -146,8 +147,10 @@ pub fn run(
                     words,
                     warnings,
                 } => {
-                    for w in &warnings {
-                        bar.suspend(|| eprintln!("newsx: warning: {}: {w}", f.path.display()));
+                    if warn {
+                        for w in &warnings {
+                            bar.suspend(|| eprintln!("newsx: warning: {}: {w}", f.path.display()));
+                        }
                     }
                     sink.add(&doc, &out);
                     s.ok += 1;
@@ -193,7 +196,15 @@ pub fn main(args: ExtractArgs) -> Result<u8> {
         .expect("template")
         .progress_chars("=> "),
     );
-    let s = run(&ner, &inputs, &mut sink, threads, args.max_bytes, &bar)?;
+    let s = run(
+        &ner,
+        &inputs,
+        &mut sink,
+        threads,
+        args.max_bytes,
+        &bar,
+        !args.quiet,
+    )?;
     bar.finish_and_clear();
     sink.finish()?;
     if !args.quiet {

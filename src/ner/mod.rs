@@ -285,90 +285,13 @@ impl Ner {
         let spans = split_words(text);
         let words: Vec<&str> = spans.iter().map(|s| s.as_str(text)).collect();
         let tags = self.predict_words(&words)?;
-        let mut entities = decode(&spans, &tags);
-        let mode = std::env::var("NEWSX_DOC_CONSISTENCY").unwrap_or_default();
-        if mode.contains("label") {
-            harmonize_labels(text, &mut entities);
-        }
-        if mode.contains("fill") {
-            fill_repeats(text, &spans, &mut entities);
-        }
-        Ok(entities)
+        Ok(decode(text, &spans, &tags))
     }
 }
 
-/// Document-level consistency: mentions with the same text take the label with the highest
-/// summed confidence among them.
-pub fn harmonize_labels(text: &str, entities: &mut [Entity]) {
-    use std::collections::HashMap;
-    let mut votes: HashMap<&str, [f32; 4]> = HashMap::new();
-    for e in entities.iter() {
-        let v = votes.entry(e.span.as_str(text)).or_default();
-        v[e.label as usize] += e.score;
-    }
-    for e in entities.iter_mut() {
-        let v = votes[e.span.as_str(text)];
-        let best = (0..4)
-            .max_by(|&a, &b| v[a].total_cmp(&v[b]).then(b.cmp(&a)))
-            .unwrap_or(0);
-        e.label = Label::ALL[best];
-    }
-}
-
-/// Document-level consistency: a capitalised word sequence recognised as an entity somewhere is
-/// also taken where it recurs on word boundaries outside any other mention.
-pub fn fill_repeats(text: &str, spans: &[Span], entities: &mut Vec<Entity>) {
-    use std::collections::HashMap;
-    let mut known: HashMap<Vec<&str>, (Label, f32)> = HashMap::new();
-    for e in entities.iter() {
-        let words: Vec<&str> = spans
-            .iter()
-            .filter(|s| s.start >= e.span.start && s.end <= e.span.end)
-            .map(|s| s.as_str(text))
-            .collect();
-        if words
-            .iter()
-            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
-        {
-            let k = known.entry(words).or_insert((e.label, e.score));
-            if e.score > k.1 {
-                *k = (e.label, e.score);
-            }
-        }
-    }
-    let max_len = known.keys().map(Vec::len).max().unwrap_or(0);
-    let mut covered = vec![false; spans.len()];
-    for (i, s) in spans.iter().enumerate() {
-        covered[i] = entities.iter().any(|e| e.span.overlaps(s));
-    }
-    let mut added = Vec::new();
-    let mut i = 0;
-    while i < spans.len() {
-        let mut took = 0;
-        for n in (1..=max_len.min(spans.len() - i)).rev() {
-            if covered[i..i + n].iter().any(|&c| c) {
-                continue;
-            }
-            let key: Vec<&str> = spans[i..i + n].iter().map(|s| s.as_str(text)).collect();
-            if let Some(&(label, score)) = known.get(&key) {
-                added.push(Entity {
-                    span: Span::new(spans[i].start, spans[i + n - 1].end),
-                    label,
-                    score: score * 0.9,
-                    entity: 0,
-                });
-                took = n;
-                break;
-            }
-        }
-        i += took.max(1);
-    }
-    entities.extend(added);
-    entities.sort_by_key(|e| e.span);
-}
-
-/// Chunk word tags into entities (conlleval rule); score = mean word probability.
-pub fn decode(spans: &[Span], tags: &[(Tag, f32)]) -> Vec<Entity> {
+/// Chunk word tags into entities (conlleval rule, with a line break ending any entity, as a
+/// sentence end does in CoNLL); score = mean word probability.
+pub fn decode(text: &str, spans: &[Span], tags: &[(Tag, f32)]) -> Vec<Entity> {
     let mut out = Vec::new();
     let mut open: Option<(usize, Label, f32, usize)> = None; // start word, label, sum p, count
     let close =
@@ -383,6 +306,9 @@ pub fn decode(spans: &[Span], tags: &[(Tag, f32)]) -> Vec<Entity> {
             }
         };
     for (i, &(tag, p)) in tags.iter().enumerate() {
+        if i > 0 && text[spans[i - 1].end..spans[i].start].contains('\n') {
+            close(&mut open, i, &mut out);
+        }
         match tag {
             Tag::O => close(&mut open, i, &mut out),
             Tag::B(l) => {
@@ -441,7 +367,8 @@ mod tests {
             (t("B-ORG"), 0.5),
             (t("I-LOC"), 0.5),
         ];
-        let e = decode(&spans, &tags);
+        let text = "a b c d e f";
+        let e = decode(text, &spans, &tags);
         assert_eq!(e.len(), 4);
         assert_eq!(e[0].span, Span::new(0, 3));
         assert!((e[0].score - 0.8).abs() < 1e-6);
@@ -449,5 +376,10 @@ mod tests {
         assert_eq!(e[1].span, Span::new(6, 7));
         assert_eq!(e[2].span, Span::new(8, 9));
         assert_eq!(e[3].label, Label::Loc);
+        // A line break ends an entity: I-PER after it starts a new one.
+        let text = "a\nb";
+        let spans = [Span::new(0, 1), Span::new(2, 3)];
+        let e = decode(text, &spans, &[(t("B-PER"), 0.9), (t("I-PER"), 0.9)]);
+        assert_eq!(e.len(), 2);
     }
 }
