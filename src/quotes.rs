@@ -1024,7 +1024,8 @@ impl<'a> Doc<'a> {
         }
         if matches!(w, "calls" | "called" | "calling" | "call")
             && matches!(next, Some("for" | "on"))
-            || matches!(w, "points" | "pointed" | "pointing") && next == Some("to")
+            || matches!(w, "points" | "pointed" | "pointing" | "referring") && next == Some("to")
+            || matches!(w, "talked" | "talking" | "talks") && next == Some("about")
         {
             let passive =
                 |p: &str| matches!(p, "was" | "were" | "is" | "are" | "been" | "being" | "be");

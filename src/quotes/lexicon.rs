@@ -206,6 +206,11 @@ const VERBS: &[(&str, &str, &str, &str, CueClass)] = &[
     ("refuse", "refuses", "refused", "", STANCE),
     ("decline", "declines", "declined", "", STANCE),
     ("expect", "expects", "expected", "", STANCE_THAT),
+    ("support", "supports", "supported", "supporting", STANCE),
+    ("oppose", "opposes", "opposed", "opposing", STANCE),
+    ("mock", "mocks", "mocked", "mocking", STANCE),
+    ("attack", "", "attacked", "attacking", STANCE),
+    ("challenge", "", "challenged", "challenging", STANCE),
 ];
 
 /// Lower-cased word → (base form, class). Built once.

@@ -487,6 +487,11 @@ fn stance_and_evidence_verbs_report_content() {
             "The union"
         )]
     );
+    let t = "The mayor opposed the new tax.";
+    assert_eq!(
+        rows(t),
+        vec![row("indirect", "the new tax", "opposed", "The mayor")]
+    );
     let t = "The meeting was called for Monday.";
     assert!(rows(t).is_empty(), "{:?}", rows(t));
 }
