@@ -321,10 +321,7 @@ pub fn fill_repeats(text: &str, spans: &[Span], entities: &mut Vec<Entity>) {
             .filter(|s| s.start >= e.span.start && s.end <= e.span.end)
             .map(|s| s.as_str(text))
             .collect();
-        if words
-            .iter()
-            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
-        {
+        if words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase)) {
             let k = known.entry(words).or_insert((e.label, e.score));
             if e.score > k.1 {
                 *k = (e.label, e.score);
