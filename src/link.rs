@@ -84,14 +84,59 @@ pub fn merge_aliases(text: &str, entities: &mut [Entity]) -> Vec<EntityGroup> {
     let mut groups: Vec<Build> = Vec::new();
     // (group, last token, position of the mention) for surname lookups.
     let mut last_seen: Vec<usize> = Vec::new();
+    // Spelled-out forms of the acronyms in the text ("Immigration, Refugees and Citizenship
+    // Canada" for "IRCC"): a mention inside one (the NER often splits such names at commas or
+    // "and") stands for the whole name.
+    let mut expansions: Vec<Span> = Vec::new();
+    for e in entities.iter() {
+        let raw = text.get(e.span.start..e.span.end).unwrap_or("");
+        if e.label != Label::Per && is_acronym(raw) {
+            if let Some(x) = acronym_expansion(text, &raw.to_lowercase()) {
+                if !expansions.contains(&x) {
+                    expansions.push(x);
+                }
+            }
+        }
+    }
+    // Adjacent non-person mentions split by the NER ("UFCW" + "Local 832"): one name.
+    let mut joined: HashMap<usize, Span> = HashMap::new(); // entity → the whole name
+    let mut follows: HashMap<usize, usize> = HashMap::new(); // second entity → first
+    for w in order.windows(2) {
+        let (a, b) = (&entities[w[0]], &entities[w[1]]);
+        if a.label != Label::Per
+            && matches!(b.label, Label::Org | Label::Misc)
+            && text.get(a.span.end..b.span.start) == Some(" ")
+            && text
+                .get(b.span.start..b.span.end)
+                .and_then(|t| t.chars().next())
+                .is_some_and(|c| c.is_uppercase())
+            && !follows.contains_key(&w[0])
+            && !is_possessive_end(text.get(a.span.start..a.span.end).unwrap_or(""))
+        {
+            let whole = Span::new(a.span.start, b.span.end);
+            joined.insert(w[0], whole);
+            joined.insert(w[1], whole);
+            follows.insert(w[1], w[0]);
+        }
+    }
     for &i in &order {
-        let sp = entities[i].span;
-        let raw = text.get(sp.start..sp.end).unwrap_or("");
+        let sp = joined.get(&i).copied().unwrap_or(entities[i].span);
         let label = entities[i].label;
+        let sp = match expansions
+            .iter()
+            .find(|x| label != Label::Per && x.start <= sp.start && sp.end <= x.end)
+        {
+            Some(x) => *x,
+            None => sp,
+        };
+        let raw = text.get(sp.start..sp.end).unwrap_or("");
+        // A mention the NER ran across a line break ("Linda Lamoureux\n\nSinclair …") is
+        // its first line.
+        let raw = raw.split('\n').next().unwrap_or("").trim_end();
         let key = name_tokens(raw);
         let display = display_name(raw);
-        let mut target: Option<usize> = None;
-        if !key.is_empty() {
+        let mut target: Option<usize> = follows.get(&i).map(|&a| entities[a].entity);
+        if !key.is_empty() && target.is_none() {
             // Identical key, same label family.
             for (g, b) in groups.iter().enumerate() {
                 if b.first_label == label && b.keys.contains(&key) {
@@ -124,6 +169,18 @@ pub fn merge_aliases(text: &str, entities: &mut [Entity]) -> Vec<EntityGroup> {
                         {
                             target = Some(g);
                             break;
+                        }
+                    }
+                    // A short form of the first name ("Xander Wise" after "Alexander Wise",
+                    // "Alex Smith" after "Alexander Smith").
+                    if target.is_none() {
+                        for (g, b) in groups.iter().enumerate() {
+                            if b.first_label == Label::Per
+                                && b.keys.iter().any(|k| short_first_name(k, &key))
+                            {
+                                target = Some(g);
+                                break;
+                            }
                         }
                     }
                 }
@@ -180,6 +237,18 @@ pub fn merge_aliases(text: &str, entities: &mut [Entity]) -> Vec<EntityGroup> {
         last_seen[g] = sp.start;
         entities[i].entity = g;
     }
+    for b in groups.iter_mut() {
+        if !b.full && b.first_label != Label::Per && is_acronym(&b.canonical) {
+            let acr = b.canonical.to_lowercase();
+            if let Some(x) = expansions
+                .iter()
+                .find(|x| initials(&name_tokens(text.get(x.start..x.end).unwrap_or(""))) == acr)
+            {
+                b.canonical = text.get(x.start..x.end).unwrap_or("").to_string();
+                b.full = true;
+            }
+        }
+    }
     groups
         .into_iter()
         .map(|b| {
@@ -198,6 +267,87 @@ pub fn merge_aliases(text: &str, entities: &mut [Entity]) -> Vec<EntityGroup> {
             }
         })
         .collect()
+}
+
+/// Two full names that differ only in the first name, one a short form of the other: a prefix
+/// of at least three letters ("Alex"/"Alexander") or a suffix of at least four ("Xander").
+fn short_first_name(a: &[String], b: &[String]) -> bool {
+    if a.len() < 2 || a.len() != b.len() || a[1..] != b[1..] || a[0] == b[0] {
+        return false;
+    }
+    let (short, long) = if a[0].len() < b[0].len() {
+        (&a[0], &b[0])
+    } else {
+        (&b[0], &a[0])
+    };
+    if !short.chars().all(|c| c.is_alphabetic()) {
+        return false;
+    }
+    (short.len() >= 3 && long.starts_with(short.as_str()))
+        || (short.len() >= 4 && long.ends_with(short.as_str()))
+}
+
+fn is_possessive_end(raw: &str) -> bool {
+    raw.ends_with("'s") || raw.ends_with("’s") || raw.ends_with('\'') || raw.ends_with('’')
+}
+
+/// An all-capitals name of two to six letters ("IRCC", "CBC").
+fn is_acronym(raw: &str) -> bool {
+    let letters: Vec<char> = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    (2..=6).contains(&letters.len()) && letters.iter().all(|c| c.is_ascii_uppercase())
+}
+
+/// The first place where capitalised words spell `acr` (lower case) by their initials, with
+/// "of"/"and"/"the"/"for"/"&"/"de" and commas between them allowed: "Immigration, Refugees and
+/// Citizenship Canada" for "ircc". One letter per word; the span ends at the last word.
+fn acronym_expansion(text: &str, acr: &str) -> Option<Span> {
+    let acr: Vec<char> = acr.chars().collect();
+    if acr.len() < 2 {
+        return None;
+    }
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut start: Option<usize> = None;
+    for (b, c) in text.char_indices() {
+        if c.is_whitespace() {
+            if let Some(s) = start.take() {
+                words.push((s, b));
+            }
+        } else if start.is_none() {
+            start = Some(b);
+        }
+    }
+    if let Some(s) = start {
+        words.push((s, text.len()));
+    }
+    let connector = |w: &str| matches!(w, "of" | "and" | "the" | "for" | "&" | "de");
+    'outer: for i in 0..words.len() {
+        let mut j = 0; // letters matched
+        for &(s, e) in &words[i..] {
+            let w = &text[s..e];
+            let core = w.trim_end_matches([',', '.', ';', ':', ')']);
+            if j > 0 && connector(core) && core.len() == w.len() {
+                continue;
+            }
+            let mut cs = core.chars();
+            let first = cs.next();
+            let ok = first.is_some_and(|c| c.is_uppercase())
+                && first.and_then(|c| c.to_lowercase().next()) == Some(acr[j])
+                && cs.clone().any(|c| c.is_lowercase())
+                && core.chars().all(|c| c.is_alphabetic() || c == '-');
+            if !ok {
+                continue 'outer;
+            }
+            j += 1;
+            if j == acr.len() {
+                return Some(Span::new(words[i].0, s + core.len()));
+            }
+            // Only a comma may follow a word inside the name.
+            if core.len() != w.len() && !w[core.len()..].starts_with(',') {
+                continue 'outer;
+            }
+        }
+    }
+    None
 }
 
 fn initials(key: &[String]) -> String {
@@ -566,6 +716,17 @@ impl<'a> Ctx<'a> {
                 return true;
             }
         }
+        // A person introduced with a relative clause ("about Alfonso Espinos, who …") is the
+        // subject of that clause.
+        if let (Some(a), Some(b)) = (self.toks.get(te), self.toks.get(te + 1)) {
+            if a.kind == TokKind::Punct
+                && a.ch == ','
+                && b.kind == TokKind::Word
+                && b.lower == "who"
+            {
+                return true;
+            }
+        }
         // Only pre-modifiers (names, titles, role nouns) between the clause start and the mention.
         let mut k = ti;
         let mut n = 0;
@@ -668,7 +829,14 @@ impl<'a> Ctx<'a> {
         if words.len() < 2 || words[0].to_lowercase() != "the" {
             return None;
         }
-        let head_raw = words.last()?.trim_matches(|c: char| !c.is_alphanumeric());
+        // The head noun stands before a prepositional phrase ("the founder of Studiocomix Press").
+        let pp = words
+            .iter()
+            .position(|w| matches!(*w, "of" | "for" | "at" | "with" | "from"))
+            .unwrap_or(words.len());
+        let head_raw = words[..pp]
+            .last()?
+            .trim_matches(|c: char| !c.is_alphanumeric());
         if head_raw.is_empty() || head_raw.chars().next().is_some_and(|c| c.is_uppercase()) {
             return None;
         }
@@ -1034,6 +1202,14 @@ pub fn attribute(
                 let head = mention_head(text, m);
                 for &i in &ctx.order {
                     let e = &entities[i];
+                    // A lower-case word the NER tagged ("study") names nobody.
+                    let lower_case = text
+                        .get(e.span.start..e.span.end)
+                        .and_then(|t| t.chars().next())
+                        .is_some_and(|c| c.is_lowercase());
+                    if lower_case {
+                        continue;
+                    }
                     if e.span.overlaps(&head) || (e.span.start <= m.start && m.end <= e.span.end) {
                         let per = e.label == Label::Per;
                         if best.is_none_or(|(_, bp)| per && !bp) {
@@ -1307,13 +1483,70 @@ fn document_source(
             }
         }
     }
+    // The agent right after it: "a study released Monday by Civic Action".
+    if inside.is_none() {
+        let rest = text.get(m.end..).unwrap_or("");
+        let mut lim = rest.len().min(120);
+        while !rest.is_char_boundary(lim) {
+            lim -= 1;
+        }
+        let rest = &rest[..lim];
+        let clause_end = rest.find(['.', ';', '\n', '—']).unwrap_or(rest.len());
+        if let Some(b) = rest[..clause_end].find(" by ") {
+            let at = m.end + b + 4;
+            inside = order
+                .iter()
+                .map(|&i| &entities[i])
+                .find(|e| {
+                    e.span.start >= at
+                        && e.span.start <= at + 4
+                        && matches!(e.label, Label::Org | Label::Per)
+                })
+                .map(|e| (e.entity, e.label == Label::Org));
+        }
+    }
     if let Some((g, _)) = inside {
         memory.insert(noun, g);
         return Some(g);
     }
     let definite = text.get(m.start..m.end)?.to_lowercase().starts_with("the ");
-    if definite {
-        return memory.get(&noun).copied();
+    if !definite {
+        return None;
+    }
+    if let Some(&g) = memory.get(&noun) {
+        return Some(g);
+    }
+    // "the post" after "Jason Schultz … stated in the company’s blog post that …": the first
+    // person (else organisation) of the sentence that mentioned it.
+    let before = text.get(..m.start)?;
+    let lower = before.to_ascii_lowercase(); // same byte offsets
+    let mut from = lower.len();
+    while let Some(p) = lower[..from].rfind(noun.as_str()) {
+        from = p;
+        if m.start - p > 2500 {
+            break;
+        }
+        let word_start = p == 0 || !lower[..p].ends_with(|c: char| c.is_alphanumeric());
+        let word_end = !lower[p + noun.len()..].starts_with(|c: char| c.is_alphanumeric());
+        if !(word_start && word_end) {
+            continue;
+        }
+        let sent_start = before[..p]
+            .rfind(['.', '\n', '?', '!'])
+            .map(|x| x + 1)
+            .unwrap_or(0);
+        let in_sentence = |l: Label| {
+            order
+                .iter()
+                .map(|&i| &entities[i])
+                .find(|e| e.label == l && e.span.start >= sent_start && e.span.end <= p)
+                .map(|e| e.entity)
+        };
+        let g = in_sentence(Label::Per).or_else(|| in_sentence(Label::Org));
+        if let Some(g) = g {
+            memory.insert(noun, g);
+        }
+        return g;
     }
     None
 }
@@ -1777,6 +2010,135 @@ mod tests {
             g[es[3].entity].canonical,
             "Immigration, Refugees and Citizenship Canada"
         );
+    }
+
+    #[test]
+    fn acronym_spelled_out_in_text_names_the_group() {
+        // The NER split the spelled-out name at the comma and "and".
+        let text = "A letter from Immigration, Refugees and Citizenship Canada came. IRCC said no.";
+        let mut es = vec![
+            ent(text, "Citizenship Canada", 0, Label::Org),
+            ent(text, "IRCC", 0, Label::Org),
+        ];
+        let g = merge_aliases(text, &mut es);
+        assert_eq!(es[0].entity, es[1].entity);
+        assert_eq!(
+            g[es[1].entity].canonical,
+            "Immigration, Refugees and Citizenship Canada"
+        );
+        // No entity on the spelled-out name at all.
+        let text = "The Canadian Broadcasting Corporation aired it. The CBC said so.";
+        let mut es = vec![ent(text, "CBC", 0, Label::Org)];
+        let g = merge_aliases(text, &mut es);
+        assert_eq!(g[0].canonical, "Canadian Broadcasting Corporation");
+        // No spelling-out: the acronym stays.
+        let text = "The NDP said so. New voters came.";
+        let mut es = vec![ent(text, "NDP", 0, Label::Org)];
+        let g = merge_aliases(text, &mut es);
+        assert_eq!(g[0].canonical, "NDP");
+    }
+
+    #[test]
+    fn short_first_name_joins_full_name() {
+        let text = "Alexander Wise drew it. Later, 16-year-old Xander Wise spoke. Wise left. Kim Moran and Clark Moran came.";
+        let mut es = vec![
+            ent(text, "Alexander Wise", 0, Label::Per),
+            ent(text, "Xander Wise", 0, Label::Per),
+            ent(text, "Wise", 2, Label::Per),
+            ent(text, "Kim Moran", 0, Label::Per),
+            ent(text, "Clark Moran", 0, Label::Per),
+        ];
+        let g = merge_aliases(text, &mut es);
+        assert_eq!(es[0].entity, es[1].entity);
+        assert_eq!(es[0].entity, es[2].entity);
+        assert_eq!(g[es[2].entity].canonical, "Alexander Wise");
+        assert_ne!(es[3].entity, es[4].entity);
+    }
+
+    #[test]
+    fn adjacent_org_mentions_are_one_name() {
+        let text = "A release from UFCW Local 832 said the workers joined.";
+        let mut es = vec![
+            ent(text, "UFCW", 0, Label::Org),
+            ent(text, "Local 832", 0, Label::Misc),
+        ];
+        let g = merge_aliases(text, &mut es);
+        assert_eq!(es[0].entity, es[1].entity);
+        assert_eq!(g[es[0].entity].canonical, "UFCW Local 832");
+        // A lower-case word tagged after a name is no part of it.
+        let text = "The Civic Action study found it. Civic Action said so.";
+        let mut es = vec![
+            ent(text, "Civic Action", 0, Label::Org),
+            ent(text, "study", 0, Label::Misc),
+            ent(text, "Civic Action", 1, Label::Org),
+        ];
+        let g = merge_aliases(text, &mut es);
+        assert_eq!(es[0].entity, es[2].entity);
+        assert_eq!(g[es[0].entity].canonical, "Civic Action");
+    }
+
+    #[test]
+    fn nominal_with_prepositional_phrase_resolves_to_relative_clause_subject() {
+        let text = "I am talking about Alfonso Espinos, who was born in Mexico.\n\n\u{201c}We love comics,\u{201d} says the 39-year-old founder of Studiocomix Press.";
+        let mut es = vec![
+            ent(text, "Alfonso Espinos", 0, Label::Per),
+            ent(text, "Mexico", 0, Label::Loc),
+            ent(text, "Studiocomix Press", 0, Label::Org),
+        ];
+        let g = merge_aliases(text, &mut es);
+        let mut qs = crate::quotes::extract(text);
+        assert_eq!(qs.len(), 1);
+        attribute(text, &es, &g, &mut qs);
+        assert_eq!(qs[0].speaker_name.as_deref(), Some("Alfonso Espinos"));
+    }
+
+    fn speakers_of(text: &str, es: &mut [Entity]) -> Vec<Option<String>> {
+        let g = merge_aliases(text, es);
+        let mut qs = crate::quotes::extract(text);
+        attribute(text, es, &g, &mut qs);
+        qs.into_iter().map(|q| q.speaker_name).collect()
+    }
+
+    #[test]
+    fn document_sources_by_agent_and_earlier_mention() {
+        // "a study … by X"; the NER tagged the lower-case "study" too.
+        let text = "The Civic Action study found that. Retail is the best bet for youth, according to a study which is being released Monday by Civic Action. The jobs are scarce, according to the study.";
+        let mut es = vec![
+            ent(text, "Civic Action", 0, Label::Org),
+            ent(text, "study", 0, Label::Misc),
+            ent(text, "Civic Action", 1, Label::Org),
+        ];
+        let sp = speakers_of(text, &mut es);
+        assert_eq!(sp.len(), 2, "{sp:?}");
+        assert!(
+            sp.iter().all(|s| s.as_deref() == Some("Civic Action")),
+            "{sp:?}"
+        );
+        // "the post" after "X stated in the company's blog post that …".
+        let text = "Jason Schultz, a researcher at Talos, stated in the company\u{2019}s blog post that the threats came from one group.\n\nAccording to the post, the threat had morphed once again by Thursday.";
+        let mut es = vec![
+            ent(text, "Jason Schultz", 0, Label::Per),
+            ent(text, "Talos", 0, Label::Org),
+        ];
+        let sp = speakers_of(text, &mut es);
+        assert_eq!(
+            sp.last().cloned().flatten().as_deref(),
+            Some("Jason Schultz"),
+            "{sp:?}"
+        );
+    }
+
+    #[test]
+    fn mention_across_line_break_is_its_first_line() {
+        let text =
+            "The rules failed. Linda Lamoureux\n\nSinclair recommended it. Linda Lamoureux spoke.";
+        let mut es = vec![
+            ent(text, "Linda Lamoureux\n\nSinclair", 0, Label::Per),
+            ent(text, "Linda Lamoureux", 1, Label::Per),
+        ];
+        let g = merge_aliases(text, &mut es);
+        assert_eq!(es[0].entity, es[1].entity);
+        assert_eq!(g[es[0].entity].canonical, "Linda Lamoureux");
     }
 
     #[test]

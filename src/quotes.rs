@@ -21,7 +21,7 @@ mod lexicon;
 use crate::doc::{Quote, QuoteKind, Span};
 use lexicon::{
     cue, is_abbreviation, is_adverbial_prep, is_modal, is_month, is_naming_word, is_pre_cue_adverb,
-    is_subordinator, CueClass, PHRASAL,
+    is_subordinator, CueClass, PHRASAL, STANCE,
 };
 pub(crate) use lexicon::{
     is_determiner, is_honorific, is_np_stop, is_subject_pronoun, is_time_word, is_title,
@@ -1022,13 +1022,32 @@ impl<'a> Doc<'a> {
             }
             return Some((PHRASAL, i + 2));
         }
+        if matches!(w, "calls" | "called" | "calling" | "call")
+            && matches!(next, Some("for" | "on"))
+            || matches!(w, "points" | "pointed" | "pointing" | "referring") && next == Some("to")
+            || matches!(w, "talked" | "talking" | "talks") && next == Some("about")
+        {
+            let passive =
+                |p: &str| matches!(p, "was" | "were" | "is" | "are" | "been" | "being" | "be");
+            if prev.is_some_and(|p| p == "to" || is_determiner(p) || passive(p))
+                || (i > s && self.is_cap(i))
+            {
+                return None;
+            }
+            return Some((STANCE, i + 2)); // "called for a ban", "pointed to the polls"
+        }
         if matches!(w, "points" | "pointed" | "point") && next == Some("out") {
             if prev == Some("to") {
                 return None;
             }
             return Some((PHRASAL, i + 2));
         }
-        let (_, class) = cue(w)?;
+        let (base, class) = cue(w)?;
+        if base == "show"
+            && next.is_some_and(|n| matches!(n, "his" | "her" | "their" | "its" | "our" | "my"))
+        {
+            return None; // "showed their alignment": a display, no report
+        }
         if i > s && self.is_cap(i) {
             return None; // "the United States", "State Department"
         }
@@ -1092,6 +1111,18 @@ impl<'a> Doc<'a> {
                 i += 1;
                 continue;
             };
+            if class.weak
+                && (frames.iter().any(|f| !f.class.weak)
+                    || (s..i).any(|k| {
+                        self.word(k)
+                            .and_then(cue)
+                            .is_some_and(|(b, _)| matches!(b, "say" | "tell"))
+                    }))
+            {
+                // A stance verb inside reported speech: "Scheer said when Liberals dismiss …".
+                i = cue_end;
+                continue;
+            }
             let cue_span = if cue_end > i + 1
                 && matches!(self.word(i), Some("went" | "goes" | "go" | "going"))
             {

@@ -459,3 +459,52 @@ fn names_ending_in_ly_are_no_adverbs() {
         ]
     );
 }
+
+#[test]
+fn stance_and_evidence_verbs_report_content() {
+    let t = "A new poll shows most voters oppose the plan.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "indirect",
+            "most voters oppose the plan",
+            "shows",
+            "A new poll"
+        )]
+    );
+    let t = "The senator criticized the administration for its handling of the crisis.";
+    let r = rows(t);
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert_eq!(r[0].2, "criticized");
+    assert_eq!(r[0].3, "The senator");
+    let t = "The union called for a ban on overtime.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "indirect",
+            "a ban on overtime",
+            "called for",
+            "The union"
+        )]
+    );
+    let t = "The mayor opposed the new tax.";
+    assert_eq!(
+        rows(t),
+        vec![row("indirect", "the new tax", "opposed", "The mayor")]
+    );
+    let t = "The meeting was called for Monday.";
+    assert!(rows(t).is_empty(), "{:?}", rows(t));
+}
+
+#[test]
+fn stance_verbs_stay_quiet_inside_reported_speech_and_displays() {
+    // The stance verb lies in the content of "said": no attribution of its own.
+    let t = "Scheer said when the Liberals dismiss any concerns, they insult Canadians.";
+    assert!(rows(t).iter().all(|r| r.2 != "dismiss"), "{:?}", rows(t));
+    // "showed their alignment": a display, no report; "questions" is a noun.
+    let t = "Members of the party showed their alignment with the Liberals by voting yes.";
+    assert!(rows(t).is_empty(), "{:?}", rows(t));
+    let t =
+        "While they know where the party stands on environmental questions, they are still unsure.";
+    assert!(rows(t).is_empty(), "{:?}", rows(t));
+}
