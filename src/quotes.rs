@@ -20,8 +20,8 @@ mod lexicon;
 
 use crate::doc::{Quote, QuoteKind, Span};
 use lexicon::{
-    cue, is_abbreviation, is_adverbial_prep, is_modal, is_month, is_naming_word, is_pre_cue_adverb,
-    is_subordinator, CueClass, PHRASAL, STANCE,
+    cue, is_abbreviation, is_adverbial_prep, is_day_name, is_modal, is_month, is_naming_word,
+    is_pre_cue_adverb, is_subordinator, CueClass, PHRASAL, STANCE,
 };
 pub(crate) use lexicon::{
     is_determiner, is_honorific, is_np_stop, is_subject_pronoun, is_time_word, is_title,
@@ -1485,6 +1485,7 @@ impl<'a> Doc<'a> {
         let timeish = |x: usize| {
             self.word(x).is_some_and(|w| {
                 is_month(w)
+                    || is_day_name(w)
                     || matches!(
                         w,
                         "ago"
@@ -1507,15 +1508,6 @@ impl<'a> Doc<'a> {
                             | "evening"
                             | "night"
                             | "weekend"
-                            | "monday"
-                            | "tuesday"
-                            | "wednesday"
-                            | "thursday"
-                            | "friday"
-                            | "saturday"
-                            | "sunday"
-                            | "today"
-                            | "yesterday"
                     )
             })
         };

@@ -8,6 +8,8 @@
 //! Checkpoints every `--checkpoint-every` steps; `--resume` continues an interrupted run.
 
 use crate::conll::{chunks, read_conll, ConllDoc};
+use crate::doc::Label;
+use crate::eval::score_entities;
 use crate::ner::model::{attention_mask, pad_u32, DropoutRng, NerConfig, NerModel, NUM_SHAPES};
 use crate::ner::{Ner, WINDOW};
 use crate::tokenize::{NerTokenizer, SHAPE_SPECIAL};
@@ -305,7 +307,7 @@ impl AdamW {
         lr: f64,
         clip: f64,
     ) -> Result<f64> {
-        let (b1, b2, eps) = (0.9, 0.999, 1e-8);
+        let (b1, b2, eps): (f64, f64, f64) = (0.9, 0.999, 1e-8);
         // Global gradient norm for clipping.
         let mut sq = 0f64;
         for (_, var, _, _) in &self.params {
@@ -316,8 +318,8 @@ impl AdamW {
         let norm = sq.sqrt();
         let gscale = if norm > clip { clip / norm } else { 1.0 };
         self.t += 1;
-        let c1 = 1.0 - b1f(b1, self.t);
-        let c2 = 1.0 - b1f(b2, self.t);
+        let c1 = 1.0 - b1.powi(self.t as i32);
+        let c2 = 1.0 - b2.powi(self.t as i32);
         for (i, (_, var, scale, wd)) in self.params.iter().enumerate() {
             let Some(g) = grads.get(var) else { continue };
             let g = (g * gscale)?;
@@ -363,10 +365,6 @@ impl AdamW {
     }
 }
 
-fn b1f(b: f64, t: usize) -> f64 {
-    b.powi(t as i32)
-}
-
 /// Where a run stands; saved with every checkpoint.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct State {
@@ -384,53 +382,36 @@ fn lr_at(step: usize, total: usize, warmup: usize, peak: f64) -> f64 {
     }
 }
 
-/// Strict conlleval scores from word tags: `(precision, recall, f1)` micro plus per label.
+/// Strict conlleval scores from word tags: `(precision, recall, f1)` micro plus per label,
+/// computed by the same scorer as `newsx eval` ([`crate::eval::score_entities`]) over word-index
+/// spans, one pseudo-document per sentence.
 pub fn score_tags(gold: &[Vec<String>], pred: &[Vec<String>]) -> (f64, f64, f64, Vec<String>) {
-    let mut counts: HashMap<String, (usize, usize, usize)> = HashMap::new(); // tp, npred, ngold
-    for (g, p) in gold.iter().zip(pred) {
-        let gc = chunks(g);
-        let pc = chunks(p);
-        for c in &gc {
-            counts.entry(c.2.clone()).or_default().2 += 1;
-        }
-        for c in &pc {
-            let e = counts.entry(c.2.clone()).or_default();
-            e.1 += 1;
-            if gc.contains(c) {
-                e.0 += 1;
-            }
-        }
-    }
-    let prf = |tp: usize, np: usize, ng: usize| {
-        let p = if np == 0 { 0.0 } else { tp as f64 / np as f64 };
-        let r = if ng == 0 { 0.0 } else { tp as f64 / ng as f64 };
-        let f = if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        };
-        (p, r, f)
+    let mentions = |sents: &[Vec<String>]| -> Vec<(String, usize, usize, Label)> {
+        sents
+            .iter()
+            .enumerate()
+            .flat_map(|(i, tags)| {
+                chunks(tags)
+                    .into_iter()
+                    .filter_map(move |(s, e, ty)| Some((i.to_string(), s, e, Label::parse(&ty)?)))
+            })
+            .collect()
     };
-    let (tp, np, ng) = counts
-        .values()
-        .fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
-    let (p, r, f) = prf(tp, np, ng);
-    let mut labels: Vec<&String> = counts.keys().collect();
-    labels.sort();
-    let per = labels
-        .into_iter()
-        .map(|l| {
-            let c = counts[l];
-            let (p, r, f) = prf(c.0, c.1, c.2);
+    let scores = score_entities(&mentions(gold), &mentions(pred));
+    let per = scores
+        .per_label
+        .iter()
+        .map(|(l, s)| {
             format!(
                 "{l}: P {:.2} R {:.2} F1 {:.2}",
-                p * 100.0,
-                r * 100.0,
-                f * 100.0
+                s.p() * 100.0,
+                s.r() * 100.0,
+                s.f1() * 100.0
             )
         })
         .collect();
-    (p, r, f, per)
+    let s = &scores.strict;
+    (s.p(), s.r(), s.f1(), per)
 }
 
 /// The tags of one sentence.

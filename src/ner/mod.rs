@@ -119,6 +119,14 @@ pub struct Ner {
     device: Device,
 }
 
+/// Parse a label map (`O`, `B-PER`, …) into tags; an unknown label is an error naming it.
+fn parse_tags(id2label: &[String]) -> Result<Vec<Tag>> {
+    id2label
+        .iter()
+        .map(|l| Tag::parse(l).with_context(|| format!("unknown label {l:?} in id2label")))
+        .collect()
+}
+
 /// Where to read the model files and what each is.
 fn model_file(dir: &Path, name: &str) -> Result<PathBuf> {
     let p = dir.join(name);
@@ -148,15 +156,8 @@ impl Ner {
                 cfg_path.display()
             )
         })?;
-        let tags = config
-            .id2label
-            .iter()
-            .map(|l| {
-                Tag::parse(l).with_context(|| {
-                    format!("{}: unknown label {l:?} in id2label", cfg_path.display())
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let tags = parse_tags(&config.id2label)
+            .with_context(|| format!("{}: bad id2label", cfg_path.display()))?;
         let tokenizer = NerTokenizer::load(&model_file(dir, "tokenizer.json")?)?;
         let weights = model_file(dir, "model.safetensors")?;
         let tensors = candle_core::safetensors::load(&weights, &device).with_context(|| {
@@ -196,12 +197,7 @@ impl Ner {
 
     /// Build from parts (used by training for dev evaluation).
     pub fn from_parts(model: NerModel, tokenizer: NerTokenizer, device: Device) -> Result<Self> {
-        let tags = model
-            .config
-            .id2label
-            .iter()
-            .map(|l| Tag::parse(l).with_context(|| format!("unknown label {l:?}")))
-            .collect::<Result<Vec<_>>>()?;
+        let tags = parse_tags(&model.config.id2label)?;
         Ok(Self {
             model,
             tokenizer,

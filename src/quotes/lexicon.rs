@@ -717,6 +717,43 @@ pub(crate) fn is_abbreviation(lower_no_dot: &str) -> bool {
 
 /// Adverbial words that may stand between a reporting verb and its content ("said Thursday").
 pub(crate) fn is_time_word(lower: &str) -> bool {
+    is_day_name(lower)
+        || matches!(
+            lower,
+            "tonight"
+                | "later"
+                | "earlier"
+                | "recently"
+                | "also"
+                | "again"
+                | "repeatedly"
+                | "previously"
+                | "publicly"
+                | "privately"
+                | "however"
+                | "then"
+                | "now"
+                | "further"
+                | "too"
+                | "once"
+                | "late"
+                | "early"
+                | "morning"
+                | "afternoon"
+                | "evening"
+                | "night"
+                | "week"
+                | "month"
+                | "year"
+                | "weekend"
+        )
+        || (lower.len() > 4
+            && lower.ends_with("ly")
+            && !matches!(lower, "only" | "family" | "italy"))
+}
+
+/// A weekday, "today" or "yesterday" (lower-cased).
+pub(crate) fn is_day_name(lower: &str) -> bool {
     matches!(
         lower,
         "monday"
@@ -728,33 +765,7 @@ pub(crate) fn is_time_word(lower: &str) -> bool {
             | "sunday"
             | "today"
             | "yesterday"
-            | "tonight"
-            | "later"
-            | "earlier"
-            | "recently"
-            | "also"
-            | "again"
-            | "repeatedly"
-            | "previously"
-            | "publicly"
-            | "privately"
-            | "however"
-            | "then"
-            | "now"
-            | "further"
-            | "too"
-            | "once"
-            | "late"
-            | "early"
-            | "morning"
-            | "afternoon"
-            | "evening"
-            | "night"
-            | "week"
-            | "month"
-            | "year"
-            | "weekend"
-    ) || (lower.len() > 4 && lower.ends_with("ly") && !matches!(lower, "only" | "family" | "italy"))
+    )
 }
 
 /// Month names (lower-cased, with common abbreviations).
