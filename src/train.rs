@@ -428,7 +428,13 @@ pub fn predict_docs(ner: &Ner, docs: &[ConllDoc]) -> Result<(Vec<Tags>, Vec<Tags
             .iter()
             .flat_map(|s| s.words.iter().map(String::as_str))
             .collect();
-        let tags = ner.predict_words(&words)?;
+        // Windows may end where a CoNLL sentence starts, as in training.
+        let starts: Vec<bool> = d
+            .sentences
+            .iter()
+            .flat_map(|s| (0..s.words.len()).map(|i| i == 0))
+            .collect();
+        let tags = ner.predict_words(&words, &starts)?;
         let mut k = 0;
         for s in &d.sentences {
             gold.push(s.tags.clone());
@@ -441,6 +447,22 @@ pub fn predict_docs(ner: &Ner, docs: &[ConllDoc]) -> Result<(Vec<Tags>, Vec<Tags
         }
     }
     Ok((gold, pred))
+}
+
+/// The inference model of the weights being trained: the same int8 engine `newsx extract` runs.
+pub fn ner_from_varmap(varmap: &VarMap, config: &NerConfig, tok: NerTokenizer) -> Result<Ner> {
+    let data = varmap.data().lock().expect("varmap lock");
+    let get = |name: &str| -> Result<(Vec<usize>, Vec<f32>)> {
+        let v = data
+            .get(name)
+            .with_context(|| format!("no tensor {name} in the model being trained"))?;
+        let t = v.as_tensor();
+        Ok((
+            t.dims().to_vec(),
+            t.to_dtype(DType::F32)?.flatten_all()?.to_vec1::<f32>()?,
+        ))
+    };
+    Ner::from_parts(config, tok, &get)
 }
 
 fn tag_str(t: crate::ner::Tag) -> String {
@@ -646,10 +668,10 @@ pub fn main(args: TrainArgs) -> Result<u8> {
         // End of epoch: dev score, export, checkpoint.
         let epoch = state.epoch + 1;
         let t0 = Instant::now();
-        let ner = Ner::from_parts(
-            NerModel::load(VarBuilder::from_varmap(&varmap, DType::F32, &dev), &config)?,
+        let ner = ner_from_varmap(
+            &varmap,
+            &config,
             NerTokenizer::load(&args.base.join("tokenizer.json"))?,
-            dev.clone(),
         )?;
         let (gold, pred) = predict_docs(&ner, &dev_docs)?;
         let (p, r, f, per) = score_tags(&gold, &pred);

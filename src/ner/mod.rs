@@ -1,30 +1,36 @@
 //! Named-entity recognition with the shipped transformer model.
 //!
-//! Long documents: the WordPieces of the whole document are cut into overlapping windows of at
-//! most [`WINDOW`] pieces (plus `[CLS]`/`[SEP]`); each window owns the pieces of its core (all
-//! but [`MARGIN`] pieces of context on each side; the first and last windows own their outer
-//! margins too), so every word is labelled by exactly one window, with context on both sides.
+//! Windows: the WordPieces of a document are packed into windows of at most [`WINDOW`] pieces
+//! (plus `[CLS]`/`[SEP]`) that end at sentence boundaries, as training packs CoNLL sentences, so
+//! each piece is computed once and sees the context it was trained with. A sentence longer than a
+//! window is cut into overlapping windows that own all but [`MARGIN`] pieces of context on each
+//! inner side. Every piece is labelled by exactly one window; windows run in parallel (rayon) and
+//! each depends only on its own pieces, so output does not depend on the thread count.
+//!
+//! Inference runs in [`engine`] (int8 weights, pure Rust); [`model`] is the candle model used for
+//! training.
 //!
 //! Decoding: a word takes the label of its first WordPiece (the arg-max of the softmax); words
 //! are chunked into entities with conlleval's rule (a chunk starts at `B-X`, or at `I-X` after
 //! `O` or after another type). An entity's score is the mean probability of its words' labels.
 
+pub mod engine;
 pub mod model;
 
 use crate::doc::{Entity, Label, Span};
 use crate::tokenize::{split_words, NerTokenizer, Pieces, SHAPE_SPECIAL};
 use anyhow::{bail, Context, Result};
-use candle_core::{DType, Device, D};
-use candle_nn::VarBuilder;
-use model::{attention_mask, pad_u32, NerConfig, NerModel};
+use engine::{Dims, Engine, Getter};
+use model::NerConfig;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 /// Content pieces in one window (128 with `[CLS]` and `[SEP]`).
 pub const WINDOW: usize = 126;
-/// Context pieces on each side of a window's core.
-pub const MARGIN: usize = 32;
-/// Windows run through the model at once.
-pub const BATCH: usize = 16;
+/// Context pieces on each inner side of a window cut inside a sentence.
+pub const MARGIN: usize = 16;
 
 /// A BIO tag parsed from the label map.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,57 +72,105 @@ pub struct Window {
     pub own_end: usize,
 }
 
-/// Cut `n` pieces into windows of at most `size` with `margin` pieces of context; the owned
-/// ranges tile `0..n` exactly.
-pub fn windows(n: usize, size: usize, margin: usize) -> Vec<Window> {
+/// Pack `n` pieces into windows of at most `size`. `can_cut[p]` (`p` in `0..=n`) says that a
+/// window may end before piece `p` (a sentence boundary). Each window ends at the last boundary
+/// that fits; where none fits (a sentence longer than `size`), the window is cut inside the
+/// sentence with `margin` pieces of context on each inner side. The owned ranges tile `0..n`.
+pub fn pack_windows(n: usize, can_cut: &[bool], size: usize, margin: usize) -> Vec<Window> {
     assert!(size > 2 * margin);
-    if n <= size {
-        return vec![Window {
-            start: 0,
-            end: n,
-            own_start: 0,
-            own_end: n,
-        }];
-    }
-    let step = size - 2 * margin;
-    let mut out = Vec::new();
-    let mut start = 0;
-    loop {
-        let end = (start + size).min(n);
-        let own_start = if start == 0 { 0 } else { start + margin };
-        let own_end = if end == n { n } else { end - margin };
-        out.push(Window {
-            start,
-            end,
-            own_start,
-            own_end,
-        });
-        if end == n {
-            break;
-        }
-        start += step;
-        if start + size > n {
-            // Last window: flush right, owning from where the previous core stopped.
-            let start = n.saturating_sub(size);
-            let prev_end = out.last().map(|w| w.own_end).unwrap_or(0);
+    let mut out = Vec::with_capacity(n / size.max(1) + 1);
+    let mut own = 0;
+    let mut inside = false; // the previous window was cut inside a sentence
+    while own < n {
+        let start = if inside { own - margin } else { own };
+        let limit = (start + size).min(n);
+        if limit == n {
             out.push(Window {
                 start,
                 end: n,
-                own_start: prev_end,
+                own_start: own,
                 own_end: n,
             });
             break;
+        }
+        if let Some(c) = (own + 1..=limit)
+            .rev()
+            .find(|&c| can_cut.get(c) == Some(&true))
+        {
+            out.push(Window {
+                start,
+                end: c,
+                own_start: own,
+                own_end: c,
+            });
+            own = c;
+            inside = false;
+        } else {
+            let own_end = limit - margin;
+            out.push(Window {
+                start,
+                end: limit,
+                own_start: own,
+                own_end,
+            });
+            own = own_end;
+            inside = true;
         }
     }
     out
 }
 
-/// The loaded NER model: tokenizer, encoder and head, label map. Load once, share by reference.
+/// Sentence boundaries of words in raw text: `true` before word `i` when a line break separates
+/// it from the previous word, or the previous word ends a sentence (`.`, `!`, `?`, `…`, possibly
+/// followed by closing quotes or brackets) and word `i` does not start in lower case.
+pub fn sentence_starts(text: &str, spans: &[Span]) -> Vec<bool> {
+    let word = |i: usize| spans[i].as_str(text);
+    let terminal = |w: &str| matches!(w, "." | "!" | "?" | "…" | "..." | "?!" | "!?");
+    let closing = |w: &str| matches!(w, "\"" | "'" | "”" | "’" | "»" | ")" | "]");
+    let mut out = vec![false; spans.len()];
+    for i in 1..spans.len() {
+        if text[spans[i - 1].end..spans[i].start].contains('\n') {
+            out[i] = true;
+            continue;
+        }
+        let mut j = i - 1;
+        while j > 0 && closing(word(j)) {
+            j -= 1;
+        }
+        let lower = word(i).chars().next().is_some_and(char::is_lowercase);
+        out[i] = terminal(word(j)) && !lower;
+    }
+    out
+}
+
+/// The loaded NER model: tokenizer, inference engine, label map. Load once, share by reference.
 pub struct Ner {
-    model: NerModel,
+    engine: Engine,
     tokenizer: NerTokenizer,
     tags: Vec<Tag>,
-    device: Device,
+    stats: Counters,
+}
+
+/// Work counters, summed over every thread (for `newsx extract --stats` and the benchmark).
+#[derive(Default)]
+struct Counters {
+    fed: AtomicU64,
+    owned: AtomicU64,
+    flop: AtomicU64,
+    nanos: AtomicU64,
+}
+
+/// What the encoder did so far.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct EncoderStats {
+    /// Pieces fed to the encoder, `[CLS]`/`[SEP]` and window context included.
+    pub encoder_pieces: u64,
+    /// Pieces of the documents themselves.
+    pub owned_pieces: u64,
+    /// Floating-point operations of the encoder and head ([`Engine::flop`]).
+    pub encoder_flop: u64,
+    /// Thread time spent in the encoder, summed over threads.
+    pub ner_seconds: f64,
 }
 
 /// Parse a label map (`O`, `B-PER`, …) into tags; an unknown label is an error naming it.
@@ -125,6 +179,21 @@ fn parse_tags(id2label: &[String]) -> Result<Vec<Tag>> {
         .iter()
         .map(|l| Tag::parse(l).with_context(|| format!("unknown label {l:?} in id2label")))
         .collect()
+}
+
+/// The engine's sizes from a model configuration.
+fn dims(c: &NerConfig) -> Dims {
+    Dims {
+        vocab: c.vocab_size,
+        hidden: c.hidden_size,
+        heads: c.num_attention_heads,
+        inter: c.intermediate_size,
+        layers: c.num_hidden_layers,
+        max_pos: c.max_position_embeddings,
+        shapes: c.num_shapes,
+        labels: c.id2label.len(),
+        eps: c.layer_norm_eps as f32,
+    }
 }
 
 /// Where to read the model files and what each is.
@@ -144,7 +213,6 @@ impl Ner {
     /// Load `config.json`, `tokenizer.json` and `model.safetensors` from `dir` and check that the
     /// label map covers the head's width.
     pub fn load(dir: &Path) -> Result<Self> {
-        let device = Device::Cpu;
         let cfg_path = model_file(dir, "config.json")?;
         let config: NerConfig = serde_json::from_str(
             &std::fs::read_to_string(&cfg_path)
@@ -160,49 +228,49 @@ impl Ner {
             .with_context(|| format!("{}: bad id2label", cfg_path.display()))?;
         let tokenizer = NerTokenizer::load(&model_file(dir, "tokenizer.json")?)?;
         let weights = model_file(dir, "model.safetensors")?;
-        let tensors = candle_core::safetensors::load(&weights, &device).with_context(|| {
+        let bytes = std::fs::read(&weights)
+            .with_context(|| format!("{}: cannot read", weights.display()))?;
+        let damaged = || {
             format!(
                 "{}: damaged weights file (see models/README.md)",
                 weights.display()
             )
-        })?;
-        let head = tensors.get("classifier.weight").with_context(|| {
+        };
+        let st = safetensors::SafeTensors::deserialize(&bytes).with_context(damaged)?;
+        let head = st.tensor("classifier.weight").with_context(|| {
             format!(
                 "{}: no classifier.weight (see models/README.md)",
                 weights.display()
             )
         })?;
-        if head.dim(0)? != tags.len() {
+        if head.shape().first() != Some(&tags.len()) {
             bail!(
                 "{}: the head has {} outputs but config.json's id2label has {} labels",
                 weights.display(),
-                head.dim(0)?,
+                head.shape().first().copied().unwrap_or(0),
                 tags.len()
             );
         }
-        let tensors = tensors
-            .into_iter()
-            .map(|(k, v)| Ok((k, v.to_dtype(DType::F32)?)))
-            .collect::<Result<std::collections::HashMap<_, _>>>()?;
-        let vb = VarBuilder::from_tensors(tensors, DType::F32, &device);
-        let model = NerModel::load(vb, &config)
+        drop(st);
+        let engine = Engine::from_safetensors(dims(&config), &bytes)
             .with_context(|| format!("{}: weights do not fit config.json", weights.display()))?;
         Ok(Self {
-            model,
+            engine,
             tokenizer,
             tags,
-            device,
+            stats: Counters::default(),
         })
     }
 
-    /// Build from parts (used by training for dev evaluation).
-    pub fn from_parts(model: NerModel, tokenizer: NerTokenizer, device: Device) -> Result<Self> {
-        let tags = parse_tags(&model.config.id2label)?;
+    /// Build from a configuration and named tensors (training's dev evaluation uses this, so the
+    /// trainer scores the same int8 engine that `newsx extract` runs).
+    pub fn from_parts(config: &NerConfig, tokenizer: NerTokenizer, get: &Getter) -> Result<Self> {
+        let tags = parse_tags(&config.id2label)?;
         Ok(Self {
-            model,
+            engine: Engine::build(dims(config), get)?,
             tokenizer,
             tags,
-            device,
+            stats: Counters::default(),
         })
     }
 
@@ -211,66 +279,94 @@ impl Ner {
         &self.tokenizer
     }
 
+    /// The inference engine.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
     /// Label map.
     pub fn tags(&self) -> &[Tag] {
         &self.tags
     }
 
-    /// Per-word `(label index, probability)`; words without pieces get `O` with probability 1.
-    pub fn predict_pieces(&self, pieces: &Pieces) -> Result<Vec<(usize, f32)>> {
+    /// The encoder's work so far.
+    pub fn stats(&self) -> EncoderStats {
+        EncoderStats {
+            encoder_pieces: self.stats.fed.load(Ordering::Relaxed),
+            owned_pieces: self.stats.owned.load(Ordering::Relaxed),
+            encoder_flop: self.stats.flop.load(Ordering::Relaxed),
+            ner_seconds: self.stats.nanos.load(Ordering::Relaxed) as f64 * 1e-9,
+        }
+    }
+
+    /// The windows a document's pieces are cut into, given the words that start a sentence.
+    pub fn windows(&self, pieces: &Pieces, starts: &[bool]) -> Vec<Window> {
         let n = pieces.ids.len();
-        let o = self.tags.iter().position(|t| *t == Tag::O).unwrap_or(0);
-        let mut piece_pred: Vec<(usize, f32)> = vec![(o, 1.0); n];
-        let wins = windows(n, WINDOW, MARGIN);
-        for batch in wins.chunks(BATCH) {
-            let rows: Vec<(Vec<u32>, Vec<u32>)> = batch
-                .iter()
-                .map(|w| {
-                    let mut ids = Vec::with_capacity(w.end - w.start + 2);
-                    ids.push(self.tokenizer.cls);
-                    ids.extend_from_slice(&pieces.ids[w.start..w.end]);
-                    ids.push(self.tokenizer.sep);
-                    let mut sh = Vec::with_capacity(ids.len());
-                    sh.push(SHAPE_SPECIAL);
-                    sh.extend_from_slice(&pieces.shapes[w.start..w.end]);
-                    sh.push(SHAPE_SPECIAL);
-                    (ids, sh)
-                })
-                .collect();
-            let id_rows: Vec<&[u32]> = rows.iter().map(|r| r.0.as_slice()).collect();
-            let sh_rows: Vec<&[u32]> = rows.iter().map(|r| r.1.as_slice()).collect();
-            let lens: Vec<usize> = rows.iter().map(|r| r.0.len()).collect();
-            let ids = pad_u32(&id_rows, self.tokenizer.pad, &self.device)?;
-            let shapes = pad_u32(&sh_rows, SHAPE_SPECIAL, &self.device)?;
-            let mask = attention_mask(&lens, &self.device)?;
-            let logits = self.model.forward(&ids, &shapes, &mask, None)?;
-            let probs = candle_nn::ops::softmax_last_dim(&logits)?;
-            let best = probs.argmax(D::Minus1)?.to_vec2::<u32>()?;
-            let best_p = probs.max(D::Minus1)?.to_vec2::<f32>()?;
-            for (bi, w) in batch.iter().enumerate() {
-                for (p, slot) in piece_pred
-                    .iter_mut()
-                    .enumerate()
-                    .take(w.own_end)
-                    .skip(w.own_start)
-                {
-                    let t = p - w.start + 1;
-                    *slot = (best[bi][t] as usize, best_p[bi][t]);
-                }
+        let mut can_cut = vec![false; n + 1];
+        for (fp, &s) in pieces.first_piece.iter().zip(starts) {
+            if let (Some(p), true) = (fp, s) {
+                can_cut[*p] = true;
             }
         }
+        pack_windows(n, &can_cut, WINDOW, MARGIN)
+    }
+
+    /// Per-word `(label index, probability)`; words without pieces get `O` with probability 1.
+    /// `starts[i]` marks word `i` as the start of a sentence (where windows may be cut).
+    pub fn predict_pieces(&self, pieces: &Pieces, starts: &[bool]) -> Result<Vec<(usize, f32)>> {
+        let n = pieces.ids.len();
+        let o = self.tags.iter().position(|t| *t == Tag::O).unwrap_or(0);
+        let labels = self.tags.len();
+        let wins = self.windows(pieces, starts);
+        let per_window: Vec<Vec<(usize, f32)>> = wins
+            .par_iter()
+            .map(|w| {
+                let mut ids = Vec::with_capacity(w.end - w.start + 2);
+                ids.push(self.tokenizer.cls);
+                ids.extend_from_slice(&pieces.ids[w.start..w.end]);
+                ids.push(self.tokenizer.sep);
+                let mut sh = Vec::with_capacity(ids.len());
+                sh.push(SHAPE_SPECIAL);
+                sh.extend_from_slice(&pieces.shapes[w.start..w.end]);
+                sh.push(SHAPE_SPECIAL);
+                let t0 = Instant::now();
+                let logits = self.engine.logits(&ids, &sh)?;
+                let c = &self.stats;
+                c.nanos
+                    .fetch_add(t0.elapsed().as_nanos() as u64, Ordering::Relaxed);
+                c.fed.fetch_add(ids.len() as u64, Ordering::Relaxed);
+                c.owned
+                    .fetch_add((w.own_end - w.own_start) as u64, Ordering::Relaxed);
+                c.flop
+                    .fetch_add(self.engine.flop(ids.len()), Ordering::Relaxed);
+                Ok((w.own_start..w.own_end)
+                    .map(|p| {
+                        let t = p - w.start + 1;
+                        best_label(&logits[t * labels..(t + 1) * labels])
+                    })
+                    .collect())
+            })
+            .collect::<Result<_>>()?;
+        let mut piece_pred: Vec<(usize, f32)> = Vec::with_capacity(n);
+        for v in per_window {
+            piece_pred.extend(v);
+        }
+        debug_assert_eq!(piece_pred.len(), n);
         Ok(pieces
             .first_piece
             .iter()
-            .map(|fp| fp.map(|p| piece_pred[p]).unwrap_or((o, 1.0)))
+            .map(|fp| {
+                fp.and_then(|p| piece_pred.get(p).copied())
+                    .unwrap_or((o, 1.0))
+            })
             .collect())
     }
 
-    /// Tags of pre-split words.
-    pub fn predict_words(&self, words: &[&str]) -> Result<Vec<(Tag, f32)>> {
+    /// Tags of pre-split words; `starts[i]` marks word `i` as a sentence start.
+    pub fn predict_words(&self, words: &[&str], starts: &[bool]) -> Result<Vec<(Tag, f32)>> {
         let pieces = self.tokenizer.encode_words(words)?;
         Ok(self
-            .predict_pieces(&pieces)?
+            .predict_pieces(&pieces, starts)?
             .into_iter()
             .map(|(i, p)| (self.tags[i], p))
             .collect())
@@ -280,9 +376,25 @@ impl Ner {
     pub fn recognize(&self, text: &str) -> Result<Vec<Entity>> {
         let spans = split_words(text);
         let words: Vec<&str> = spans.iter().map(|s| s.as_str(text)).collect();
-        let tags = self.predict_words(&words)?;
+        let starts = sentence_starts(text, &spans);
+        let tags = self.predict_words(&words, &starts)?;
         Ok(decode(text, &spans, &tags))
     }
+}
+
+/// The arg-max of a row of logits and its softmax probability.
+fn best_label(logits: &[f32]) -> (usize, f32) {
+    let (best, mx) =
+        logits
+            .iter()
+            .copied()
+            .enumerate()
+            .fold(
+                (0, f32::NEG_INFINITY),
+                |a, (i, v)| if v > a.1 { (i, v) } else { a },
+            );
+    let sum: f32 = logits.iter().map(|v| (v - mx).exp()).sum();
+    (best, 1.0 / sum)
 }
 
 /// Chunk word tags into entities (conlleval rule, with a line break ending any entity, as a
@@ -331,24 +443,146 @@ pub fn decode(text: &str, spans: &[Span], tags: &[(Tag, f32)]) -> Vec<Entity> {
 mod tests {
     use super::*;
 
+    /// The int8 engine computes what the candle model (the training graph) computes: a small
+    /// random model with every kind of layer, logits compared on windows of several lengths.
     #[test]
-    fn windows_tile_exactly_once() {
-        for n in [0, 1, 5, 126, 127, 200, 500, 1000, 1234] {
-            let ws = windows(n, 126, 32);
-            let mut owned = vec![0; n];
-            for w in &ws {
-                assert!(w.end - w.start <= 126);
-                assert!(w.start <= w.own_start && w.own_end <= w.end);
-                for o in &mut owned[w.own_start..w.own_end] {
-                    *o += 1;
-                }
-                // Context on both sides unless at a document edge.
-                if w.own_start > 0 {
-                    assert!(w.own_start - w.start >= 32 || w.start == 0, "{n} {w:?}");
-                }
-            }
-            assert!(owned.iter().all(|&c| c == 1), "n={n}: {ws:?}");
+    fn engine_matches_the_candle_model() {
+        use candle_core::{DType, Device, Tensor};
+        use candle_nn::{VarBuilder, VarMap};
+        use model::{attention_mask, pad_u32, DropoutRng, NerModel, NUM_SHAPES};
+        let dev = Device::Cpu;
+        let varmap = VarMap::new();
+        let cfg = NerConfig {
+            vocab_size: 60,
+            hidden_size: 48,
+            num_hidden_layers: 2,
+            num_attention_heads: 4,
+            intermediate_size: 96,
+            max_position_embeddings: 64,
+            type_vocab_size: 2,
+            layer_norm_eps: 1e-12,
+            hidden_dropout_prob: 0.1,
+            attention_probs_dropout_prob: 0.1,
+            num_shapes: NUM_SHAPES,
+            id2label: ["O", "B-PER", "I-PER", "B-ORG", "I-ORG"]
+                .map(String::from)
+                .to_vec(),
+        };
+        let m = NerModel::load(VarBuilder::from_varmap(&varmap, DType::F32, &dev), &cfg).unwrap();
+        let rng = DropoutRng::new(3);
+        for (name, var) in varmap.data().lock().unwrap().iter() {
+            let t = Tensor::from_vec(rng.normal(var.elem_count(), 0.3), var.shape(), &dev).unwrap();
+            let t = if name.contains("LayerNorm.weight") {
+                (t + 1.0).unwrap()
+            } else {
+                t
+            };
+            var.set(&t).unwrap();
         }
+        let data = varmap.data().lock().unwrap();
+        let get = |name: &str| -> Result<(Vec<usize>, Vec<f32>)> {
+            let t = data.get(name).context(name.to_string())?.as_tensor();
+            Ok((t.dims().to_vec(), t.flatten_all()?.to_vec1::<f32>()?))
+        };
+        let mut engines = vec![Engine::build(dims(&cfg), &get).unwrap()];
+        let mut portable = Engine::build(dims(&cfg), &get).unwrap();
+        portable.force_portable();
+        engines.push(portable);
+        for len in [1usize, 2, 7, 17, 40] {
+            let ids: Vec<u32> = (0..len).map(|i| (i * 7 % 60) as u32).collect();
+            let shapes: Vec<u32> = (0..len).map(|i| (i % NUM_SHAPES) as u32).collect();
+            let want = m
+                .forward(
+                    &pad_u32(&[&ids], 0, &dev).unwrap(),
+                    &pad_u32(&[&shapes], 0, &dev).unwrap(),
+                    &attention_mask(&[len], &dev).unwrap(),
+                    None,
+                )
+                .unwrap()
+                .flatten_all()
+                .unwrap()
+                .to_vec1::<f32>()
+                .unwrap();
+            let scale = want.iter().fold(0f32, |a, v| a.max(v.abs()));
+            for e in &engines {
+                let got = e.logits(&ids, &shapes).unwrap();
+                assert_eq!(got.len(), want.len());
+                let diff = got
+                    .iter()
+                    .zip(&want)
+                    .fold(0f32, |a, (g, w)| a.max((g - w).abs()));
+                assert!(diff < 0.02 * scale, "len {len}: max diff {diff} of {scale}");
+            }
+        }
+        // Bad input is an error, not a panic.
+        assert!(engines[0].logits(&[99], &[0]).is_err());
+        assert!(engines[0].logits(&[1, 2], &[0]).is_err());
+        assert!(engines[0].logits(&vec![1; 65], &vec![0; 65]).is_err());
+    }
+
+    fn check_tiling(n: usize, can_cut: &[bool], size: usize, margin: usize) -> Vec<Window> {
+        let ws = pack_windows(n, can_cut, size, margin);
+        let mut next = 0;
+        for w in &ws {
+            assert!(w.end - w.start <= size, "{w:?}");
+            assert!(w.start <= w.own_start && w.own_start < w.own_end && w.own_end <= w.end);
+            assert_eq!(w.own_start, next, "owned ranges must be contiguous: {ws:?}");
+            next = w.own_end;
+            // A window either ends at a boundary (owning its whole input) or keeps context.
+            if w.end < n && !can_cut[w.end] {
+                assert_eq!(w.end - w.own_end, margin, "{w:?}");
+            }
+        }
+        assert_eq!(next, n, "n={n}: {ws:?}");
+        ws
+    }
+
+    #[test]
+    fn windows_tile_exactly_once_and_end_at_sentences() {
+        for n in [0, 1, 5, 126, 127, 200, 500, 1000, 1234] {
+            // No boundaries at all: overlapping windows with context.
+            check_tiling(n, &vec![false; n + 1], 126, 16);
+            // A boundary every 30 pieces: windows are whole sentences, no piece computed twice.
+            let cuts: Vec<bool> = (0..=n).map(|p| p % 30 == 0).collect();
+            let ws = check_tiling(n, &cuts, 126, 16);
+            for w in &ws {
+                assert_eq!((w.start, w.end), (w.own_start, w.own_end));
+                assert!(w.end == n || w.end % 30 == 0);
+                assert!(
+                    w.end == n || w.end - w.start == 120,
+                    "packed greedily: {w:?}"
+                );
+            }
+            // A long sentence among short ones.
+            let cuts: Vec<bool> = (0..=n).map(|p| p == 10 || p == 400 || p == 420).collect();
+            check_tiling(n, &cuts, 126, 16);
+        }
+        // Windows of a sentence longer than the window keep context on the inner side.
+        let ws = pack_windows(300, &[false; 301], 126, 16);
+        assert_eq!(
+            ws[0],
+            Window {
+                start: 0,
+                end: 126,
+                own_start: 0,
+                own_end: 110
+            }
+        );
+        assert_eq!(ws[1].start, 94);
+    }
+
+    #[test]
+    fn sentence_starts_follow_punctuation_and_line_breaks() {
+        let text = "He left. “It’s over,” she said. Then U.S. officials\ncame. it was not.";
+        let spans = split_words(text);
+        let starts = sentence_starts(text, &spans);
+        let at: Vec<&str> = spans
+            .iter()
+            .zip(&starts)
+            .filter(|(_, &s)| s)
+            .map(|(sp, _)| sp.as_str(text))
+            .collect();
+        assert_eq!(at, vec!["“", "Then", "came"]);
     }
 
     #[test]

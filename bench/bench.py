@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Whole-process throughput and memory of `newsx extract` against the spaCy peer, in one run.
+
+usage: bench.py NEWSX_BINARY PEER_PYTHON INPUT_DIR [--rounds N] [--threads T] [--dev-f1 F]
+
+Runs, alternated, N rounds of: `newsx extract INPUT_DIR` and the spaCy peer
+(en_core_web_sm + textacy, `nlp.pipe` with n_process 1 and with n_process 2). Every figure is a
+whole process, start to exit, model loading included: wall time from fork to exit and peak RSS
+(`ru_maxrss` from wait4). Prints medians and the ratio newsx / best spaCy setting.
+"""
+import argparse
+import json
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+
+
+def run(cmd, env=None):
+    """Run `cmd`; return (wall seconds, peak RSS MB, stdout, stderr)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    out, err = p.communicate()
+    wall = time.perf_counter() - t0
+    # communicate() reaped the child; its rusage is in RUSAGE_CHILDREN only as a running max, so
+    # each command is measured in a fresh helper process (see measure()).
+    return wall, p.returncode, out.decode(), err.decode()
+
+
+def measure(cmd):
+    """Run `cmd` under a tiny helper that reports the child's own peak RSS."""
+    helper = (
+        "import os,sys,time,json\n"
+        "t0=time.perf_counter()\n"
+        "pid=os.fork()\n"
+        "if pid==0:\n"
+        "    os.execvp(sys.argv[1],sys.argv[1:])\n"
+        "_,st,ru=os.wait4(pid,0)\n"
+        "w=time.perf_counter()-t0\n"
+        "sys.stderr.write('\\nBENCH '+json.dumps({'wall':w,'rss_kb':ru.ru_maxrss,"
+        "'rc':os.waitstatus_to_exitcode(st)})+'\\n')\n"
+    )
+    wall, rc, out, err = run([sys.executable, "-c", helper] + cmd)
+    line = [l for l in err.splitlines() if l.startswith("BENCH ")][-1]
+    m = json.loads(line[6:])
+    if m["rc"] != 0:
+        sys.exit(f"bench: {' '.join(cmd)} exited with {m['rc']}:\n{err[-2000:]}")
+    return m["wall"], m["rss_kb"] / 1024, out, err
+
+
+def cpu_ghz():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("cpu MHz"):
+                return float(line.split(":")[1]) / 1000
+    except OSError:
+        pass
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("newsx")
+    ap.add_argument("peer_python")
+    ap.add_argument("input")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--dev-f1", default="not measured")
+    ap.add_argument("--out", default="target/bench")
+    a = ap.parse_args()
+    files = sorted(pathlib.Path(a.input).rglob("*.txt"))
+    words = sum(len(f.read_text(encoding="utf-8-sig").split()) for f in files)
+    docs = len(files)
+    out = pathlib.Path(a.out)
+    systems = {
+        "newsx": [a.newsx, "extract", a.input, "--out", str(out / "newsx"), "--quiet",
+                  "--stats", "--threads", str(a.threads)],
+        "spacy n_process=1": [a.peer_python, str(HERE / "peer_spacy.py"), a.input,
+                              str(out / "spacy1"), "1"],
+        "spacy n_process=2": [a.peer_python, str(HERE / "peer_spacy.py"), a.input,
+                              str(out / "spacy2"), "2"],
+    }
+    res = {k: [] for k in systems}
+    stats = {}
+    for r in range(a.rounds):
+        for name, cmd in systems.items():
+            wall, rss, sout, serr = measure(cmd)
+            res[name].append((wall, rss))
+            print(f"round {r + 1} {name}: {wall:.2f} s, {words / wall:.0f} words/s, "
+                  f"peak RSS {rss:.0f} MB", flush=True)
+            if name == "newsx":
+                for line in serr.splitlines():
+                    if line.startswith("newsx-stats "):
+                        stats = json.loads(line[len("newsx-stats "):])
+    med = {k: (statistics.median(w for w, _ in v), statistics.median(m for _, m in v))
+           for k, v in res.items()}
+    print(f"\ncorpus: {a.input}: {docs} documents, {words} words (whitespace-separated)")
+    print(f"machine: {os.cpu_count()} CPUs, {cpu_ghz() or '?'} GHz (nominal); "
+          f"newsx --threads {a.threads}; medians of {a.rounds} alternated rounds, whole processes")
+    print(f"{'system':<20} {'words/s':>9} {'docs/s':>8} {'peak RSS MB':>12}")
+    for k, (w, m) in med.items():
+        print(f"{k:<20} {words / w:>9.0f} {docs / w:>8.2f} {m:>12.0f}")
+    peer = min((k for k in med if k.startswith("spacy")), key=lambda k: med[k][0])
+    ratio = med[peer][0] / med["newsx"][0]
+    print(f"\nratio newsx / {peer} (the faster spaCy setting), words/s: {ratio:.2f}x; "
+          f"peak RSS: {med['newsx'][1] / med[peer][1]:.2f}x")
+    if stats:
+        wall = med["newsx"][0]
+        pieces, flop, ner_s = stats["encoder_pieces"], stats["encoder_flop"], stats["ner_seconds"]
+        ghz = cpu_ghz()
+        print(f"NER encoder: {pieces} pieces ({stats['owned_pieces']} owned, "
+              f"{pieces / max(stats['owned_pieces'], 1):.3f} fed per owned piece), "
+              f"{flop / max(pieces, 1) / 1e6:.1f} MFLOP a piece; "
+              f"{pieces / ner_s:.0f} pieces/s of NER thread time "
+              f"({pieces / wall:.0f} per second of the whole run)")
+        if ghz:
+            # Ceiling: each core retires two 8-lane f32 FMAs a cycle (32 FLOP); the int16
+            # multiply-add path was measured at about the same rate on this CPU (bench/README.md).
+            peak = (os.cpu_count() or 1) * ghz * 1e9 * 32
+            per_thread = flop / ner_s / (ghz * 1e9 * 32)
+            print(f"FLOP ceiling {peak / 1e9:.0f} GFLOP/s ({os.cpu_count()} cores x {ghz:.2f} GHz "
+                  f"x 32 FLOP/cycle): NER threads reach {per_thread * 100:.0f}% of one core's "
+                  f"ceiling while encoding; the whole run {flop / wall / peak * 100:.0f}% of the "
+                  f"machine's")
+    print(f"model: CoNLL-2003 dev strict F1 {a.dev_f1}")
+
+
+if __name__ == "__main__":
+    main()
