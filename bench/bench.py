@@ -71,6 +71,7 @@ def main():
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--dev-f1", default="not measured")
     ap.add_argument("--out", default="target/bench")
+    ap.add_argument("--ort-newsx", help="a newsx built with --features ort (ORT_DYLIB_PATH set)")
     a = ap.parse_args()
     files = sorted(pathlib.Path(a.input).rglob("*.txt"))
     words = sum(len(f.read_text(encoding="utf-8-sig").split()) for f in files)
@@ -84,6 +85,10 @@ def main():
         "spacy n_process=2": [a.peer_python, str(HERE / "peer_spacy.py"), a.input,
                               str(out / "spacy2"), "2"],
     }
+    if a.ort_newsx:
+        systems["newsx --engine ort"] = [a.ort_newsx, "extract", a.input, "--out",
+                                         str(out / "newsx-ort"), "--quiet", "--engine", "ort",
+                                         "--threads", str(a.threads)]
     res = {k: [] for k in systems}
     stats = {}
     for r in range(a.rounds):
@@ -108,6 +113,9 @@ def main():
     ratio = med[peer][0] / med["newsx"][0]
     print(f"\nratio newsx / {peer} (the faster spaCy setting), words/s: {ratio:.2f}x; "
           f"peak RSS: {med['newsx'][1] / med[peer][1]:.2f}x")
+    if "newsx --engine ort" in med:
+        print(f"ratio newsx --engine ort / {peer}, words/s: "
+              f"{med[peer][0] / med['newsx --engine ort'][0]:.2f}x")
     if stats:
         wall = med["newsx"][0]
         pieces, flop, ner_s = stats["encoder_pieces"], stats["encoder_flop"], stats["ner_seconds"]

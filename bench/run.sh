@@ -10,6 +10,8 @@
 # ../shared/data is present, measures the shipped model's CoNLL-2003 dev F1 through
 # `newsx extract` + `newsx eval`. Prints medians of words/s, documents/s and peak RSS, the ratio
 # newsx / faster spaCy setting, and the NER encoder's pieces/s and share of the FLOP ceiling.
+# With NEWSX_ORT=1 it also builds newsx with `--features ort` (in target/ort), runs
+# tools/ort-setup.sh and measures `newsx extract --engine ort` in the same rounds.
 # Don't run it while a training run or a build uses the cores: the figures would be meaningless.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,5 +38,12 @@ if [ -f "$CONLL" ] && [ -f ../shared/tools/make_corpora.py ]; then
     F1=$(target/release/newsx eval --gold "$CONLL" --pred target/bench/conll-valid \
         | awk '/strict \(conlleval\)/ {print $5; exit}')
 fi
+ORT_ARGS=()
+if [ "${NEWSX_ORT:-0}" = 1 ]; then
+    CARGO_TARGET_DIR=target/ort cargo build --release --quiet --features ort
+    eval "$(tools/ort-setup.sh)"
+    export ORT_DYLIB_PATH
+    ORT_ARGS=(--ort-newsx target/ort/release/newsx)
+fi
 python3 bench/bench.py target/release/newsx "$VENV/bin/python" "$INPUT" --rounds "$ROUNDS" \
-    --dev-f1 "$F1"
+    --dev-f1 "$F1" "${ORT_ARGS[@]}"

@@ -40,6 +40,14 @@ pub struct ExtractArgs {
     /// No progress bar, warnings or summary on stderr (errors are still reported).
     #[arg(long)]
     pub quiet: bool,
+    /// Inference engine: `native` (the built-in int8 engine) or `ort` (ONNX Runtime; needs a
+    /// build with `--features ort`, the library in `ORT_DYLIB_PATH` and the exported graph, see
+    /// `tools/ort-setup.sh`).
+    #[arg(long, default_value = "native")]
+    pub engine: String,
+    /// The ONNX graph for `--engine ort` (default: MODEL/model.int8.onnx).
+    #[arg(long)]
+    pub onnx: Option<PathBuf>,
     /// Print one `newsx-stats {json}` line on stderr at the end: documents, words, seconds and
     /// the NER encoder's work (pieces fed and owned, FLOP, thread seconds). For benchmarks.
     #[arg(long)]
@@ -184,7 +192,24 @@ pub fn main(args: ExtractArgs) -> Result<u8> {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
     let t0 = Instant::now();
-    let ner = load_model(&args.model)?;
+    #[allow(unused_mut)]
+    let mut ner = load_model(&args.model)?;
+    match args.engine.as_str() {
+        "native" => {}
+        #[cfg(feature = "ort")]
+        "ort" => {
+            let onnx = args
+                .onnx
+                .clone()
+                .unwrap_or_else(|| args.model.join("model.int8.onnx"));
+            ner.use_onnx_runtime(&onnx, threads)?;
+        }
+        #[cfg(not(feature = "ort"))]
+        "ort" => anyhow::bail!(
+            "--engine ort: this newsx was built without ONNX Runtime (cargo build --release --features ort)"
+        ),
+        other => anyhow::bail!("--engine {other:?}: expected native or ort"),
+    }
     let load_s = t0.elapsed().as_secs_f64();
     let inputs = collect_inputs(&args.inputs)?;
     let mut sink = CsvSink::create(&args.out, args.excel)?;

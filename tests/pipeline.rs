@@ -130,3 +130,49 @@ fn shipped_model_scores_on_the_sample_article() {
         "strict entity F1 on the sample article {f1} < 0.90"
     );
 }
+
+/// `--stats` reports the encoder's work: every piece of text is owned by exactly one window,
+/// and sentence-packed windows feed few pieces beyond the text's own.
+#[test]
+fn stats_report_the_encoder_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = newsx()
+        .args(["extract", "corpus", "--quiet", "--stats", "--out"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let line = err
+        .lines()
+        .find_map(|l| l.strip_prefix("newsx-stats "))
+        .unwrap_or_else(|| panic!("no stats line in {err}"));
+    let j: serde_json::Value = serde_json::from_str(line).unwrap();
+    let fed = j["encoder_pieces"].as_u64().unwrap();
+    let owned = j["owned_pieces"].as_u64().unwrap();
+    assert!(owned > 500, "{j}");
+    assert!(fed >= owned && (fed as f64) < 1.15 * owned as f64, "{j}");
+    assert!(
+        j["encoder_flop"].as_u64().unwrap() > fed * 10_000_000,
+        "{j}"
+    );
+}
+
+/// An engine the binary was not built with is a clear error, not a silent fallback.
+#[cfg(not(feature = "ort"))]
+#[test]
+fn onnx_runtime_engine_needs_the_feature() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |engine: &str| {
+        newsx()
+            .args(["extract", "corpus", "--quiet", "--engine", engine, "--out"])
+            .arg(tmp.path())
+            .output()
+            .unwrap()
+    };
+    let out = run("ort");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--features ort"), "{err}");
+    assert!(!run("gpu").status.success());
+}

@@ -16,6 +16,8 @@
 
 pub mod engine;
 pub mod model;
+#[cfg(feature = "ort")]
+pub mod ort_engine;
 
 use crate::doc::{Entity, Label, Span};
 use crate::tokenize::{split_words, NerTokenizer, Pieces, SHAPE_SPECIAL};
@@ -146,6 +148,8 @@ pub fn sentence_starts(text: &str, spans: &[Span]) -> Vec<bool> {
 /// The loaded NER model: tokenizer, inference engine, label map. Load once, share by reference.
 pub struct Ner {
     engine: Engine,
+    #[cfg(feature = "ort")]
+    ort: Option<ort_engine::OrtEngine>,
     tokenizer: NerTokenizer,
     tags: Vec<Tag>,
     stats: Counters,
@@ -256,6 +260,8 @@ impl Ner {
             .with_context(|| format!("{}: weights do not fit config.json", weights.display()))?;
         Ok(Self {
             engine,
+            #[cfg(feature = "ort")]
+            ort: None,
             tokenizer,
             tags,
             stats: Counters::default(),
@@ -268,6 +274,8 @@ impl Ner {
         let tags = parse_tags(&config.id2label)?;
         Ok(Self {
             engine: Engine::build(dims(config), get)?,
+            #[cfg(feature = "ort")]
+            ort: None,
             tokenizer,
             tags,
             stats: Counters::default(),
@@ -279,9 +287,25 @@ impl Ner {
         &self.tokenizer
     }
 
-    /// The inference engine.
+    /// The native inference engine.
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// Run windows in ONNX Runtime instead of the native engine: `onnx` is the graph
+    /// `tools/export_onnx.py` wrote from this model, with one session per thread.
+    #[cfg(feature = "ort")]
+    pub fn use_onnx_runtime(&mut self, onnx: &Path, threads: usize) -> Result<()> {
+        self.ort = Some(ort_engine::OrtEngine::load(onnx, threads, self.tags.len())?);
+        Ok(())
+    }
+
+    fn logits(&self, ids: &[u32], shapes: &[u32]) -> Result<Vec<f32>> {
+        #[cfg(feature = "ort")]
+        if let Some(o) = &self.ort {
+            return o.logits(ids, shapes);
+        }
+        self.engine.logits(ids, shapes)
     }
 
     /// Label map.
@@ -330,7 +354,7 @@ impl Ner {
                 sh.extend_from_slice(&pieces.shapes[w.start..w.end]);
                 sh.push(SHAPE_SPECIAL);
                 let t0 = Instant::now();
-                let logits = self.engine.logits(&ids, &sh)?;
+                let logits = self.logits(&ids, &sh)?;
                 let c = &self.stats;
                 c.nanos
                     .fetch_add(t0.elapsed().as_nanos() as u64, Ordering::Relaxed);
