@@ -20,19 +20,18 @@ import time
 HERE = pathlib.Path(__file__).resolve().parent
 
 
-def run(cmd, env=None):
-    """Run `cmd`; return (wall seconds, peak RSS MB, stdout, stderr)."""
+def run(cmd):
+    """Run `cmd`; return (wall seconds, exit code, stdout, stderr)."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out, err = p.communicate()
     wall = time.perf_counter() - t0
-    # communicate() reaped the child; its rusage is in RUSAGE_CHILDREN only as a running max, so
-    # each command is measured in a fresh helper process (see measure()).
     return wall, p.returncode, out.decode(), err.decode()
 
 
 def measure(cmd):
-    """Run `cmd` under a tiny helper that reports the child's own peak RSS."""
+    """Run `cmd` under a tiny helper process that times it and reports its own peak RSS (this
+    script's RUSAGE_CHILDREN would only give the running maximum over all commands)."""
     helper = (
         "import os,sys,time,json\n"
         "t0=time.perf_counter()\n"
