@@ -40,7 +40,7 @@ pub struct ExtractArgs {
     /// No progress bar, warnings or summary on stderr (errors are still reported).
     #[arg(long)]
     pub quiet: bool,
-    /// Inference engine: `native` (the built-in int8 engine) or `ort` (ONNX Runtime; needs a
+    /// Inference engine: `native` (the built-in quantized engine) or `ort` (ONNX Runtime; needs a
     /// build with `--features ort`, the library in `ORT_DYLIB_PATH` and the exported graph, see
     /// `tools/ort-setup.sh`).
     #[arg(long, default_value = "native")]

@@ -449,22 +449,6 @@ pub fn predict_docs(ner: &Ner, docs: &[ConllDoc]) -> Result<(Vec<Tags>, Vec<Tags
     Ok((gold, pred))
 }
 
-/// The inference model of the weights being trained: the same int8 engine `newsx extract` runs.
-pub fn ner_from_varmap(varmap: &VarMap, config: &NerConfig, tok: NerTokenizer) -> Result<Ner> {
-    let data = varmap.data().lock().expect("varmap lock");
-    let get = |name: &str| -> Result<(Vec<usize>, Vec<f32>)> {
-        let v = data
-            .get(name)
-            .with_context(|| format!("no tensor {name} in the model being trained"))?;
-        let t = v.as_tensor();
-        Ok((
-            t.dims().to_vec(),
-            t.to_dtype(DType::F32)?.flatten_all()?.to_vec1::<f32>()?,
-        ))
-    };
-    Ner::from_parts(config, tok, &get)
-}
-
 fn tag_str(t: crate::ner::Tag) -> String {
     match t {
         crate::ner::Tag::O => "O".into(),
@@ -668,7 +652,7 @@ pub fn main(args: TrainArgs) -> Result<u8> {
         // End of epoch: dev score, export, checkpoint.
         let epoch = state.epoch + 1;
         let t0 = Instant::now();
-        let ner = ner_from_varmap(
+        let ner = Ner::from_varmap(
             &varmap,
             &config,
             NerTokenizer::load(&args.base.join("tokenizer.json"))?,

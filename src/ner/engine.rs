@@ -1,4 +1,4 @@
-//! The inference engine: the encoder's forward pass in plain Rust, with int8 weights.
+//! The inference engine: the encoder's forward pass in plain Rust, with quantized weights.
 //!
 //! Training runs on candle ([`super::model`]); inference runs here, because candle's f32 path
 //! spends much of its time in thread-pool barriers and its quantized matmul has no fast path for
@@ -43,7 +43,7 @@ pub fn act_max(k: usize) -> i32 {
     bound.clamp(1, 8191) as i32
 }
 
-/// A linear layer `y = x · Wᵀ + b` with int8 weights packed for the kernel.
+/// A linear layer `y = x · Wᵀ + b` with integer weights packed for the kernel.
 ///
 /// Packing: the output columns are cut into blocks of [`QNR`]; inside a block, for each pair of
 /// inner indices `(2p, 2p+1)`, 32 i16 values: columns 0–7 then 8–15, each as `(w[2p], w[2p+1])`.
@@ -78,7 +78,7 @@ impl QLinear {
         let mut q = vec![0i16; n * kp];
         for o in 0..n {
             let row = &weight[o * k..(o + 1) * k];
-            let m = row.iter().fold(0f32, |a, v| a.max(v.abs()));
+            let m = max_abs(row);
             let s = if m > 0.0 { m / W_MAX as f32 } else { 1.0 };
             w_scale[o] = s;
             for (i, &v) in row.iter().enumerate() {
@@ -463,9 +463,8 @@ impl Engine {
         })
     }
 
-    /// Read a `model.safetensors` file (f16, bf16 or f32 tensors).
-    pub fn from_safetensors(dims: Dims, bytes: &[u8]) -> Result<Self> {
-        let st = safetensors::SafeTensors::deserialize(bytes).context("not a safetensors file")?;
+    /// Build from a parsed `model.safetensors` (f16, bf16 or f32 tensors).
+    pub fn from_safetensors(dims: Dims, st: &safetensors::SafeTensors) -> Result<Self> {
         let get = |name: &str| -> Result<(Vec<usize>, Vec<f32>)> {
             let t = st
                 .tensor(name)
@@ -494,11 +493,6 @@ impl Engine {
     /// Use the portable kernel even where AVX2 is present (tests compare the two).
     pub fn force_portable(&mut self) {
         self.simd = false;
-    }
-
-    /// The sizes it was built with.
-    pub fn dims(&self) -> Dims {
-        self.dims
     }
 
     /// Floating-point operations (a multiply-add counts two) of one window of `t` pieces: the

@@ -7,7 +7,7 @@
 //! inner side. Every piece is labelled by exactly one window; windows run in parallel (rayon) and
 //! each depends only on its own pieces, so output does not depend on the thread count.
 //!
-//! Inference runs in [`engine`] (int8 weights, pure Rust); [`model`] is the candle model used for
+//! Inference runs in [`engine`] (quantized weights, pure Rust); [`model`] is the candle model used for
 //! training.
 //!
 //! Decoding: a word takes the label of its first WordPiece (the arg-max of the softmax); words
@@ -22,6 +22,8 @@ pub mod ort_engine;
 use crate::doc::{Entity, Label, Span};
 use crate::tokenize::{split_words, NerTokenizer, Pieces, SHAPE_SPECIAL};
 use anyhow::{bail, Context, Result};
+use candle_core::DType;
+use candle_nn::VarMap;
 use engine::{Dims, Engine, Getter};
 use model::NerConfig;
 use rayon::prelude::*;
@@ -255,8 +257,7 @@ impl Ner {
                 tags.len()
             );
         }
-        drop(st);
-        let engine = Engine::from_safetensors(dims(&config), &bytes)
+        let engine = Engine::from_safetensors(dims(&config), &st)
             .with_context(|| format!("{}: weights do not fit config.json", weights.display()))?;
         Ok(Self {
             engine,
@@ -268,9 +269,29 @@ impl Ner {
         })
     }
 
-    /// Build from a configuration and named tensors (training's dev evaluation uses this, so the
-    /// trainer scores the same int8 engine that `newsx extract` runs).
-    pub fn from_parts(config: &NerConfig, tokenizer: NerTokenizer, get: &Getter) -> Result<Self> {
+    /// The inference model of weights being trained (training's dev evaluation uses this, so the
+    /// trainer scores the same quantized engine that `newsx extract` runs).
+    pub fn from_varmap(
+        varmap: &VarMap,
+        config: &NerConfig,
+        tokenizer: NerTokenizer,
+    ) -> Result<Self> {
+        let data = varmap.data().lock().expect("varmap lock");
+        let get = |name: &str| -> Result<(Vec<usize>, Vec<f32>)> {
+            let t = data
+                .get(name)
+                .with_context(|| format!("no tensor {name} in the model being trained"))?
+                .as_tensor();
+            Ok((
+                t.dims().to_vec(),
+                t.to_dtype(DType::F32)?.flatten_all()?.to_vec1::<f32>()?,
+            ))
+        };
+        Self::from_parts(config, tokenizer, &get)
+    }
+
+    /// Build from a configuration and named tensors.
+    fn from_parts(config: &NerConfig, tokenizer: NerTokenizer, get: &Getter) -> Result<Self> {
         let tags = parse_tags(&config.id2label)?;
         Ok(Self {
             engine: Engine::build(dims(config), get)?,
@@ -285,11 +306,6 @@ impl Ner {
     /// The model's tokenizer.
     pub fn tokenizer(&self) -> &NerTokenizer {
         &self.tokenizer
-    }
-
-    /// The native inference engine.
-    pub fn engine(&self) -> &Engine {
-        &self.engine
     }
 
     /// Run windows in ONNX Runtime instead of the native engine: `onnx` is the graph
@@ -467,12 +483,12 @@ pub fn decode(text: &str, spans: &[Span], tags: &[(Tag, f32)]) -> Vec<Entity> {
 mod tests {
     use super::*;
 
-    /// The int8 engine computes what the candle model (the training graph) computes: a small
+    /// The quantized engine computes what the candle model (the training graph) computes: a small
     /// random model with every kind of layer, logits compared on windows of several lengths.
     #[test]
     fn engine_matches_the_candle_model() {
-        use candle_core::{DType, Device, Tensor};
-        use candle_nn::{VarBuilder, VarMap};
+        use candle_core::{Device, Tensor};
+        use candle_nn::VarBuilder;
         use model::{attention_mask, pad_u32, DropoutRng, NerModel, NUM_SHAPES};
         let dev = Device::Cpu;
         let varmap = VarMap::new();
@@ -503,15 +519,18 @@ mod tests {
             };
             var.set(&t).unwrap();
         }
-        let data = varmap.data().lock().unwrap();
-        let get = |name: &str| -> Result<(Vec<usize>, Vec<f32>)> {
-            let t = data.get(name).context(name.to_string())?.as_tensor();
-            Ok((t.dims().to_vec(), t.flatten_all()?.to_vec1::<f32>()?))
+        let tok = || {
+            NerTokenizer::load(
+                &Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner/tokenizer.json"),
+            )
+            .unwrap()
         };
-        let mut engines = vec![Engine::build(dims(&cfg), &get).unwrap()];
-        let mut portable = Engine::build(dims(&cfg), &get).unwrap();
-        portable.force_portable();
-        engines.push(portable);
+        let mut portable = Ner::from_varmap(&varmap, &cfg, tok()).unwrap();
+        portable.engine.force_portable();
+        let engines = [
+            Ner::from_varmap(&varmap, &cfg, tok()).unwrap().engine,
+            portable.engine,
+        ];
         for len in [1usize, 2, 7, 17, 40] {
             let ids: Vec<u32> = (0..len).map(|i| (i * 7 % 60) as u32).collect();
             let shapes: Vec<u32> = (0..len).map(|i| (i % NUM_SHAPES) as u32).collect();
