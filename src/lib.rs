@@ -8,6 +8,7 @@ pub mod conll;
 pub mod corpus;
 pub mod doc;
 pub mod eval;
+pub mod lexicon;
 pub mod link;
 pub mod ner;
 pub mod output;

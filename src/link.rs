@@ -11,9 +11,13 @@
 //! `let relations = attribute(text, &entities, &groups, &mut quotes);`
 
 use crate::doc::{Entity, EntityGroup, Label, Quote, Relation, RelationKind, Span};
-use crate::quotes::{
-    is_determiner, is_honorific, is_np_stop, is_subject_pronoun, is_title, tokenize, Tok, TokKind,
+use crate::lexicon::{
+    first_name_gender, honorific_gender, is_anonymous_head, is_cue_word, is_determiner,
+    is_document_noun, is_honorific, is_listed_role_noun, is_name_connector, is_non_person_head,
+    is_not_role_noun, is_np_stop, is_org_head, is_preposition, is_subject_pronoun, is_title,
+    pronoun_gender, Gender,
 };
+use crate::quotes::{tokenize, Tok, TokKind};
 use std::collections::HashMap;
 
 /// Name tokens of a mention: words without leading honorifics/titles and without a possessive.
@@ -319,13 +323,12 @@ fn acronym_expansion(text: &str, acr: &str) -> Option<Span> {
     if let Some(s) = start {
         words.push((s, text.len()));
     }
-    let connector = |w: &str| matches!(w, "of" | "and" | "the" | "for" | "&" | "de");
     'outer: for i in 0..words.len() {
         let mut j = 0; // letters matched
         for &(s, e) in &words[i..] {
             let w = &text[s..e];
             let core = w.trim_end_matches([',', '.', ';', ':', ')']);
-            if j > 0 && connector(core) && core.len() == w.len() {
+            if j > 0 && is_name_connector(core) && core.len() == w.len() {
                 continue;
             }
             let mut cs = core.chars();
@@ -352,318 +355,12 @@ fn acronym_expansion(text: &str, acr: &str) -> Option<Span> {
 
 fn initials(key: &[String]) -> String {
     key.iter()
-        .filter(|w| !matches!(w.as_str(), "of" | "and" | "the" | "for" | "&" | "de"))
+        .filter(|w| !is_name_connector(w))
         .filter_map(|w| w.chars().next())
         .collect()
 }
 
 // ------------------------------------------------------------------------------------------------
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Gender {
-    Male,
-    Female,
-}
-
-/// Gender usually carried by a common English first name (a weak hint for pronouns).
-fn first_name_gender(first: &str) -> Option<Gender> {
-    const MALE: &[&str] = &[
-        "james",
-        "john",
-        "robert",
-        "michael",
-        "william",
-        "david",
-        "richard",
-        "joseph",
-        "thomas",
-        "charles",
-        "christopher",
-        "daniel",
-        "matthew",
-        "anthony",
-        "mark",
-        "donald",
-        "steven",
-        "paul",
-        "andrew",
-        "joshua",
-        "kenneth",
-        "kevin",
-        "brian",
-        "george",
-        "timothy",
-        "ronald",
-        "edward",
-        "jason",
-        "jeffrey",
-        "ryan",
-        "jacob",
-        "gary",
-        "nicholas",
-        "eric",
-        "jonathan",
-        "stephen",
-        "larry",
-        "justin",
-        "scott",
-        "brandon",
-        "benjamin",
-        "samuel",
-        "gregory",
-        "frank",
-        "alexander",
-        "raymond",
-        "patrick",
-        "jack",
-        "dennis",
-        "jerry",
-        "tyler",
-        "aaron",
-        "jose",
-        "adam",
-        "henry",
-        "nathan",
-        "douglas",
-        "zachary",
-        "peter",
-        "kyle",
-        "walter",
-        "ethan",
-        "jeremy",
-        "harold",
-        "keith",
-        "christian",
-        "roger",
-        "noah",
-        "gerald",
-        "carl",
-        "terry",
-        "sean",
-        "austin",
-        "arthur",
-        "lawrence",
-        "jesse",
-        "dylan",
-        "bryan",
-        "joe",
-        "jordan",
-        "billy",
-        "bruce",
-        "albert",
-        "willie",
-        "gabriel",
-        "logan",
-        "alan",
-        "juan",
-        "wayne",
-        "roy",
-        "ralph",
-        "randy",
-        "eugene",
-        "vincent",
-        "russell",
-        "elijah",
-        "louis",
-        "bobby",
-        "philip",
-        "johnny",
-        "doug",
-        "mike",
-        "bill",
-        "bob",
-        "jim",
-        "tom",
-        "tim",
-        "ted",
-        "barack",
-        "bernie",
-        "mitt",
-        "marco",
-        "ahmed",
-        "benjamin",
-        "vladimir",
-        "xi",
-        "emmanuel",
-        "boris",
-        "mohammed",
-        "muhammad",
-        "ali",
-        "omar",
-        "hassan",
-        "ibrahim",
-        "pierre",
-        "jean",
-        "jacques",
-        "francois",
-        "luis",
-        "carlos",
-        "miguel",
-        "pedro",
-        "hans",
-        "ivan",
-        "dmitry",
-        "sergei",
-        "yuri",
-        "brian",
-        "steve",
-        "mitch",
-        "chuck",
-        "newt",
-        "rand",
-    ];
-    const FEMALE: &[&str] = &[
-        "mary",
-        "patricia",
-        "jennifer",
-        "linda",
-        "elizabeth",
-        "barbara",
-        "susan",
-        "jessica",
-        "sarah",
-        "karen",
-        "lisa",
-        "nancy",
-        "betty",
-        "margaret",
-        "sandra",
-        "ashley",
-        "kimberly",
-        "emily",
-        "donna",
-        "michelle",
-        "carol",
-        "amanda",
-        "dorothy",
-        "melissa",
-        "deborah",
-        "stephanie",
-        "rebecca",
-        "sharon",
-        "laura",
-        "cynthia",
-        "kathleen",
-        "amy",
-        "angela",
-        "shirley",
-        "anna",
-        "brenda",
-        "pamela",
-        "emma",
-        "nicole",
-        "helen",
-        "samantha",
-        "katherine",
-        "christine",
-        "debra",
-        "rachel",
-        "carolyn",
-        "janet",
-        "catherine",
-        "maria",
-        "heather",
-        "diane",
-        "ruth",
-        "julie",
-        "olivia",
-        "joyce",
-        "virginia",
-        "victoria",
-        "kelly",
-        "lauren",
-        "christina",
-        "joan",
-        "evelyn",
-        "judith",
-        "megan",
-        "andrea",
-        "cheryl",
-        "hannah",
-        "jacqueline",
-        "martha",
-        "gloria",
-        "teresa",
-        "ann",
-        "sara",
-        "madison",
-        "frances",
-        "kathryn",
-        "janice",
-        "jean",
-        "abigail",
-        "alice",
-        "judy",
-        "sophia",
-        "grace",
-        "denise",
-        "amber",
-        "doris",
-        "marilyn",
-        "danielle",
-        "beverly",
-        "isabella",
-        "theresa",
-        "diana",
-        "natalie",
-        "brittany",
-        "charlotte",
-        "marie",
-        "kayla",
-        "alexis",
-        "lori",
-        "hillary",
-        "nancy",
-        "angela",
-        "theresa",
-        "eva",
-        "nikki",
-        "sarah",
-        "kamala",
-        "ilhan",
-        "alexandria",
-        "elise",
-        "jane",
-        "kate",
-        "claire",
-        "fiona",
-        "nicola",
-        "ursula",
-        "christine",
-        "marine",
-        "giorgia",
-        "golda",
-        "indira",
-        "benazir",
-        "aung",
-        "jacinda",
-        "theresa",
-        "chrystia",
-        "melanie",
-        "susan",
-        "jean",
-        "ivanka",
-        "melania",
-        "huma",
-        "donna",
-        "kellyanne",
-    ];
-    if MALE.contains(&first) && !FEMALE.contains(&first) {
-        Some(Gender::Male)
-    } else if FEMALE.contains(&first) && !MALE.contains(&first) {
-        Some(Gender::Female)
-    } else {
-        None
-    }
-}
-
-fn pronoun_gender(p: &str) -> Option<Gender> {
-    match p {
-        "he" | "him" | "his" | "himself" => Some(Gender::Male),
-        "she" | "her" | "hers" | "herself" => Some(Gender::Female),
-        _ => None,
-    }
-}
 
 struct Ctx<'a> {
     text: &'a str,
@@ -712,7 +409,7 @@ impl<'a> Ctx<'a> {
             return false;
         }
         if let Some(t) = self.toks.get(te) {
-            if t.kind == TokKind::Word && crate::quotes::is_cue_word(&t.lower) {
+            if t.kind == TokKind::Word && is_cue_word(&t.lower) {
                 return true;
             }
         }
@@ -740,9 +437,7 @@ impl<'a> Ctx<'a> {
                 TokKind::Word => {
                     let w = t.lower.as_str();
                     let verbish = !t.is_cap(self.text)
-                        && (w.ends_with("ed")
-                            || w.ends_with("ing")
-                            || crate::quotes::is_cue_word(w));
+                        && (w.ends_with("ed") || w.ends_with("ing") || is_cue_word(w));
                     if n >= 5
                         || is_np_stop(w)
                         || is_determiner(w)
@@ -832,7 +527,7 @@ impl<'a> Ctx<'a> {
         // The head noun stands before a prepositional phrase ("the founder of Studiocomix Press").
         let pp = words
             .iter()
-            .position(|w| matches!(*w, "of" | "for" | "at" | "with" | "from"))
+            .position(|w| is_preposition(w))
             .unwrap_or(words.len());
         let head_raw = words[..pp]
             .last()?
@@ -842,91 +537,14 @@ impl<'a> Ctx<'a> {
         }
         let head_l = head_raw.to_lowercase();
         let head = head_l.as_str();
-        let org = matches!(
-            head,
-            "agency"
-                | "department"
-                | "firm"
-                | "company"
-                | "utility"
-                | "union"
-                | "ministry"
-                | "corporation"
-                | "organization"
-                | "organisation"
-                | "charity"
-                | "bank"
-                | "airline"
-                | "retailer"
-                | "insurer"
-                | "broadcaster"
-                | "network"
-                | "station"
-                | "party"
-        );
+        let org = is_org_head(head);
         // Anonymous-source nouns ("the official", "the source") stay unnamed unless a role
         // matched them.
-        let anonymous = matches!(
-            head,
-            "official"
-                | "source"
-                | "spokesperson"
-                | "spokesman"
-                | "spokeswoman"
-                | "aide"
-                | "insider"
-                | "observer"
-                | "diplomat"
-                | "officer"
-                | "witness"
-                | "person"
-                | "individual"
-                | "staffer"
-                | "employee"
-                | "worker"
-        );
+        let anonymous = is_anonymous_head(head);
         if anonymous {
             return None;
         }
-        let not_person = matches!(
-            head,
-            "post"
-                | "study"
-                | "report"
-                | "statement"
-                | "release"
-                | "poll"
-                | "survey"
-                | "city"
-                | "government"
-                | "commission"
-                | "board"
-                | "council"
-                | "committee"
-                | "court"
-                | "police"
-                | "office"
-                | "service"
-                | "group"
-                | "couple"
-                | "family"
-                | "team"
-                | "club"
-                | "school"
-                | "province"
-                | "state"
-                | "country"
-                | "article"
-                | "letter"
-                | "document"
-                | "website"
-                | "data"
-                | "figures"
-                | "numbers"
-                | "research"
-                | "analysis"
-                | "tweet"
-        ) || head.ends_with('s');
+        let not_person = is_non_person_head(head) || head.ends_with('s');
         if not_person && !org {
             return None;
         }
@@ -1000,10 +618,8 @@ impl<'a> Ctx<'a> {
             if ti > 0 {
                 let p = &self.toks[ti - 1];
                 if p.kind == TokKind::Word {
-                    match p.lower.trim_end_matches('.') {
-                        "mr" => add(Gender::Male, 5),
-                        "ms" | "mrs" | "miss" => add(Gender::Female, 5),
-                        _ => {}
+                    if let Some(g) = honorific_gender(p.lower.trim_end_matches('.')) {
+                        add(g, 5);
                     }
                 }
             }
@@ -1011,15 +627,12 @@ impl<'a> Ctx<'a> {
             let words: Vec<&str> = inner.split_whitespace().collect();
             if let Some(first) = words.first() {
                 let f = first.trim_end_matches('.').to_lowercase();
-                match f.as_str() {
-                    "mr" => add(Gender::Male, 5),
-                    "ms" | "mrs" | "miss" => add(Gender::Female, 5),
-                    _ if words.len() > 1 => {
-                        if let Some(g) = first_name_gender(&f) {
-                            add(g, 2);
-                        }
+                if let Some(g) = honorific_gender(&f) {
+                    add(g, 5);
+                } else if words.len() > 1 {
+                    if let Some(g) = first_name_gender(&f) {
+                        add(g, 2);
                     }
-                    _ => {}
                 }
             }
             let te = self.tok_at(e.span.end);
@@ -1385,12 +998,7 @@ fn mention_head(text: &str, m: Span) -> Span {
                     .chars()
                     .next()
                     .is_some_and(|c| c.is_lowercase());
-            if of_nominal
-                || matches!(
-                    words[k].1,
-                    "for" | "at" | "from" | "with" | "by" | "in" | "on"
-                )
-            {
+            if of_nominal || (words[k].1 != "of" && is_preposition(words[k].1)) {
                 head = words[k - 1];
                 break;
             }
@@ -1417,42 +1025,6 @@ fn paragraphs_between(text: &str, breaks: &[usize], a: usize, b: usize) -> usize
         prev = Some(x);
     }
     n
-}
-
-/// Nouns for documents that "say" things on behalf of their author.
-fn is_document_noun(w: &str) -> bool {
-    matches!(
-        w,
-        "study"
-            | "report"
-            | "survey"
-            | "poll"
-            | "post"
-            | "statement"
-            | "release"
-            | "analysis"
-            | "data"
-            | "figures"
-            | "numbers"
-            | "estimates"
-            | "research"
-            | "review"
-            | "audit"
-            | "letter"
-            | "memo"
-            | "document"
-            | "documents"
-            | "filing"
-            | "ruling"
-            | "decision"
-            | "website"
-            | "tweet"
-            | "blog"
-            | "records"
-            | "statistics"
-            | "reports"
-            | "studies"
-    )
 }
 
 /// A speaker that is a document ("the Civic Action study", "the most recent numbers from
@@ -1617,7 +1189,7 @@ fn role_head(role: &str) -> String {
     let lower = role.to_lowercase();
     let mut last = "";
     for w in lower.split_whitespace() {
-        if matches!(w, "of" | "for" | "at" | "in" | "with" | "from" | "on") {
+        if is_preposition(w) {
             break;
         }
         last = w;
@@ -1651,184 +1223,13 @@ fn is_role_noun(t: &Tok, text: &str) -> bool {
         || is_np_stop(w)
         || is_determiner(w)
         || is_subject_pronoun(w)
-        || crate::quotes::is_cue_word(w)
+        || is_cue_word(w)
         || !w.chars().all(|c| c.is_alphabetic() || c == '-')
-        || matches!(
-            w,
-            "of" | "and"
-                | "or"
-                | "for"
-                | "nor"
-                | "former"
-                | "latter"
-                | "other"
-                | "never"
-                | "ever"
-                | "rather"
-                | "together"
-                | "further"
-                | "center"
-                | "centre"
-                | "number"
-                | "order"
-                | "letter"
-                | "matter"
-                | "water"
-                | "power"
-                | "paper"
-                | "corner"
-                | "border"
-                | "summer"
-                | "winter"
-                | "quarter"
-                | "event"
-                | "moment"
-                | "statement"
-                | "government"
-                | "department"
-                | "agreement"
-                | "comment"
-                | "percent"
-        )
+        || is_not_role_noun(w)
     {
         return false;
     }
-    let listed = matches!(
-        w,
-        "official"
-            | "candidate"
-            | "envoy"
-            | "guru"
-            | "chief"
-            | "head"
-            | "aide"
-            | "adviser"
-            | "advisor"
-            | "expert"
-            | "analyst"
-            | "veteran"
-            | "critic"
-            | "activist"
-            | "pundit"
-            | "lawmaker"
-            | "legislator"
-            | "diplomat"
-            | "delegate"
-            | "nominee"
-            | "hopeful"
-            | "mayor"
-            | "leader"
-            | "coach"
-            | "judge"
-            | "spokesperson"
-            | "spokesman"
-            | "spokeswoman"
-            | "rabbi"
-            | "imam"
-            | "priest"
-            | "pastor"
-            | "nurse"
-            | "doctor"
-            | "physician"
-            | "surgeon"
-            | "architect"
-            | "attorney"
-            | "lawyer"
-            | "mp"
-            | "mla"
-            | "senator"
-            | "congressman"
-            | "congresswoman"
-            | "governor"
-            | "minister"
-            | "premier"
-            | "president"
-            | "chair"
-            | "chairman"
-            | "chairwoman"
-            | "chairperson"
-            | "ceo"
-            | "cfo"
-            | "founder"
-            | "co-founder"
-            | "owner"
-            | "partner"
-            | "colleague"
-            | "historian"
-            | "economist"
-            | "scientist"
-            | "journalist"
-            | "columnist"
-            | "correspondent"
-            | "reporter"
-            | "editor"
-            | "host"
-            | "anchor"
-            | "envoy-designate"
-            | "mother"
-            | "father"
-            | "daughter"
-            | "son"
-            | "wife"
-            | "husband"
-            | "sister"
-            | "brother"
-            | "resident"
-            | "student"
-            | "teacher"
-            | "professor"
-            | "principal"
-            | "captain"
-            | "general"
-            | "officer"
-            | "agent"
-            | "director"
-            | "manager"
-            | "secretary"
-            | "commissioner"
-            | "ambassador"
-            | "councillor"
-            | "councilor"
-            | "trustee"
-            | "prosecutor"
-            | "detective"
-            | "inspector"
-            | "sergeant"
-            | "constable"
-            | "looper"
-            | "caddie"
-            | "player"
-            | "striker"
-            | "athlete"
-            | "artist"
-            | "author"
-            | "writer"
-            | "poet"
-            | "singer"
-            | "actor"
-            | "actress"
-            | "comedian"
-            | "musician"
-            | "designer"
-            | "engineer"
-            | "researcher"
-            | "consultant"
-            | "strategist"
-            | "pollster"
-            | "organizer"
-            | "organiser"
-            | "volunteer"
-            | "victim"
-            | "survivor"
-            | "witness"
-            | "suspect"
-            | "defendant"
-            | "plaintiff"
-            | "applicant"
-            | "proprietor"
-            | "cartoonist"
-            | "publisher"
-    );
+    let listed = is_listed_role_noun(w);
     let agent = w.len() > 5
         && [
             "er", "or", "ist", "ian", "ant", "ent", "man", "woman", "person", "ee", "eer",
@@ -1864,7 +1265,7 @@ fn find_roles(ctx: &Ctx, groups: &[EntityGroup]) -> Vec<Role> {
             let of_the = w == "the" && k >= 2 && toks[k - 2].lower == "of";
             if (is_determiner(w) && !of_the)
                 || is_subject_pronoun(w)
-                || crate::quotes::is_cue_word(w)
+                || is_cue_word(w)
                 || (is_np_stop(w) && !matches!(w, "of" | "for"))
                 || matches!(w, "and" | "or" | "nor")
                 || (!t.is_cap(text)
@@ -1921,17 +1322,11 @@ fn find_roles(ctx: &Ctx, groups: &[EntityGroup]) -> Vec<Role> {
                             t.lower.as_str(),
                             "who" | "which" | "whose" | "and" | "said" | "says" | "but" | "that"
                         ) || is_subject_pronoun(&t.lower)
-                            || crate::quotes::is_cue_word(&t.lower))
+                            || is_cue_word(&t.lower))
                 }) || toks[a..b].iter().any(|t| t.kind == TokKind::Mark);
                 // The head (last word before any "of/for/at …" phrase) must be a role noun.
                 let head_end = (a..b)
-                    .find(|&k| {
-                        k > a
-                            && matches!(
-                                toks[k].lower.as_str(),
-                                "of" | "for" | "at" | "in" | "with" | "from" | "on" | "to"
-                            )
-                    })
+                    .find(|&k| k > a && is_preposition(toks[k].lower.as_str()))
                     .unwrap_or(b);
                 let has_role_noun = is_role_noun(&toks[head_end - 1], text);
                 let after_ok = b >= toks.len()

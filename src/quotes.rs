@@ -16,21 +16,16 @@
 //!    short scare quotes, titles or nicknames; sign-offs ("— Name (@handle)", a pull quote's
 //!    closing name) attribute whole paragraphs.
 
-mod lexicon;
-
 use crate::doc::{Quote, QuoteKind, Span};
-use lexicon::{
-    cue, is_abbreviation, is_adverbial_prep, is_day_name, is_modal, is_month, is_naming_word,
-    is_pre_cue_adverb, is_subordinator, CueClass, PHRASAL, STANCE,
+use crate::lexicon::{
+    cue, is_abbreviation, is_adverbial_prep, is_day_name, is_determiner, is_modal, is_month,
+    is_naming_word, is_np_stop, is_pre_cue_adverb, is_subject_pronoun, is_subordinator,
+    is_time_word, is_title, CueClass, PHRASAL, STANCE,
 };
-pub(crate) use lexicon::{
-    is_determiner, is_honorific, is_np_stop, is_subject_pronoun, is_time_word, is_title,
+use crate::lexicon::{
+    is_caption_word, is_evidence_verb, is_not_content_opener, is_passive_auxiliary,
+    is_plural_collective, is_time_noun, is_title_case_minor,
 };
-
-/// True for an inflected reporting verb ("said", "tells", "arguing").
-pub(crate) fn is_cue_word(lower: &str) -> bool {
-    cue(lower).is_some()
-}
 
 /// Find the quotes of a document; see [`extract_with_warnings`].
 pub fn extract(text: &str) -> Vec<Quote> {
@@ -1063,10 +1058,7 @@ impl<'a> Doc<'a> {
             {
                 return None;
             }
-            let passive = matches!(
-                p,
-                "was" | "were" | "is" | "are" | "been" | "being" | "be" | "get" | "got"
-            );
+            let passive = is_passive_auxiliary(p);
             if passive && !w.ends_with("ing") {
                 return None;
             }
@@ -1074,19 +1066,7 @@ impl<'a> Doc<'a> {
         if let Some(nx) = next {
             if cue(nx).is_some() && !w.ends_with("ing") && nx != "that" {
                 // "reports say": the first is a noun.
-                if matches!(
-                    nx,
-                    "say"
-                        | "says"
-                        | "said"
-                        | "show"
-                        | "shows"
-                        | "suggest"
-                        | "suggests"
-                        | "found"
-                        | "indicate"
-                        | "indicates"
-                ) {
+                if is_evidence_verb(nx) {
                     return None;
                 }
             }
@@ -1368,10 +1348,7 @@ impl<'a> Doc<'a> {
             && !self.is_cap(a)
             && !is_subject_pronoun(last)
             && (!last.ends_with('s') || last.ends_with("ss"))
-            && !matches!(
-                last,
-                "police" | "staff" | "people" | "media" | "public" | "officials"
-            );
+            && !is_plural_collective(last);
         if lone_lower {
             return false;
         }
@@ -1390,18 +1367,7 @@ impl<'a> Doc<'a> {
                     && !last.ends_with("'s")
                     && !last.ends_with("’s")
                     && !last.ends_with("ss"))
-                || matches!(
-                    last,
-                    "police"
-                        | "staff"
-                        | "people"
-                        | "media"
-                        | "public"
-                        | "officials"
-                        | "children"
-                        | "men"
-                        | "women"
-                )
+                || is_plural_collective(last)
                 || (a..z).any(|k| self.word(k) == Some("and"));
             if !plural {
                 return false;
@@ -1483,33 +1449,8 @@ impl<'a> Doc<'a> {
         let (mut a, mut z) = self.np_forward(k, e)?;
         // "A month later, he said": a time phrase is no subject; take the next phrase.
         let timeish = |x: usize| {
-            self.word(x).is_some_and(|w| {
-                is_month(w)
-                    || is_day_name(w)
-                    || matches!(
-                        w,
-                        "ago"
-                            | "later"
-                            | "earlier"
-                            | "day"
-                            | "days"
-                            | "week"
-                            | "weeks"
-                            | "month"
-                            | "months"
-                            | "year"
-                            | "years"
-                            | "hour"
-                            | "hours"
-                            | "minute"
-                            | "minutes"
-                            | "morning"
-                            | "afternoon"
-                            | "evening"
-                            | "night"
-                            | "weekend"
-                    )
-            })
+            self.word(x)
+                .is_some_and(|w| is_month(w) || is_day_name(w) || is_time_noun(w))
         };
         if (a..z).any(timeish) || timeish(z) {
             let mut k2 = z;
@@ -2005,33 +1946,7 @@ impl<'a> Doc<'a> {
         if words < 3 && !has_q {
             return false;
         }
-        if matches!(
-            first,
-            "about"
-                | "of"
-                | "for"
-                | "with"
-                | "by"
-                | "from"
-                | "into"
-                | "as"
-                | "and"
-                | "or"
-                | "but"
-                | "when"
-                | "if"
-                | "because"
-                | "while"
-                | "after"
-                | "before"
-                | "although"
-                | "since"
-                | "until"
-                | "where"
-                | "during"
-                | "at"
-                | "on"
-        ) {
+        if is_not_content_opener(first) {
             return false;
         }
         if first == "to" && !class.object {
@@ -2248,12 +2163,9 @@ impl<'a> Doc<'a> {
                     .iter()
                     .filter(|t| t.kind == TokKind::Word)
                     .count();
-                let caption = toks[cs..ce].iter().any(|t| {
-                    matches!(
-                        t.lower.as_str(),
-                        "photo" | "gallery" | "photograph" | "pictured"
-                    )
-                });
+                let caption = toks[cs..ce]
+                    .iter()
+                    .any(|t| is_caption_word(t.lower.as_str()));
                 if !span.is_empty() && inner >= 5 && !caption {
                     found.push(Found {
                         quote: Quote {
@@ -2369,23 +2281,9 @@ impl<'a> Doc<'a> {
         // Title case ("War and Peace"): capitalised words, small function words inside.
         !words.is_empty()
             && words[0].is_cap(self.text)
-            && words.iter().all(|t| {
-                t.is_cap(self.text)
-                    || matches!(
-                        t.lower.as_str(),
-                        "and"
-                            | "of"
-                            | "the"
-                            | "in"
-                            | "on"
-                            | "a"
-                            | "an"
-                            | "to"
-                            | "for"
-                            | "at"
-                            | "or"
-                    )
-            })
+            && words
+                .iter()
+                .all(|t| t.is_cap(self.text) || is_title_case_minor(t.lower.as_str()))
     }
 
     /// A dash followed by a capitalised name ending its line or sentence.

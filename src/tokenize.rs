@@ -54,12 +54,6 @@ pub fn word_shape(w: &str) -> u32 {
     5
 }
 
-const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "jr", "sr", "st", "inc", "corp", "ltd", "co", "gen", "gov", "sen",
-    "rep", "lt", "col", "capt", "prof", "mt", "vs", "etc", "no", "jan", "feb", "aug", "sept",
-    "oct", "nov", "dec", "rev", "sgt", "maj", "adm", "cmdr", "ft", "ave", "bros", "hon", "messrs",
-];
-
 fn is_open_punct(c: char) -> bool {
     matches!(
         c,
@@ -145,7 +139,7 @@ fn split_chunk(text: &str, mut s: usize, mut e: usize, out: &mut Vec<Span>) {
             let stem_l = stem.to_lowercase();
             let single_letter = stem.chars().count() == 1 && stem.chars().all(char::is_alphabetic);
             let dotted = stem.contains('.') && stem.chars().any(char::is_alphabetic);
-            if single_letter || dotted || ABBREVIATIONS.contains(&stem_l.as_str()) {
+            if single_letter || dotted || crate::lexicon::is_abbreviation(&stem_l) {
                 break;
             }
         }
