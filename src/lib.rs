@@ -14,5 +14,5 @@ pub mod ner;
 pub mod output;
 pub mod pipeline;
 pub mod quotes;
-pub mod tokenize;
+pub mod text;
 pub mod train;

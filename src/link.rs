@@ -17,7 +17,8 @@ use crate::lexicon::{
     is_not_role_noun, is_np_stop, is_org_head, is_preposition, is_subject_pronoun, is_title,
     pronoun_gender, Gender,
 };
-use crate::quotes::{tokenize, Tok, TokKind};
+use crate::text::paragraphs::paragraphs_between;
+use crate::text::{TextAnalysis, Tok, TokKind};
 use std::collections::HashMap;
 
 /// Name tokens of a mention: words without leading honorifics/titles and without a possessive.
@@ -364,7 +365,7 @@ fn initials(key: &[String]) -> String {
 
 struct Ctx<'a> {
     text: &'a str,
-    toks: Vec<Tok>,
+    toks: &'a [Tok],
     entities: &'a [Entity],
     /// Entity indices sorted by position.
     order: Vec<usize>,
@@ -372,7 +373,7 @@ struct Ctx<'a> {
     quoted: Vec<Span>,
     gender: HashMap<usize, (u32, u32)>,
     /// Byte offsets of the paragraph-ending '\n'.
-    newlines: Vec<usize>,
+    newlines: &'a [usize],
 }
 
 impl<'a> Ctx<'a> {
@@ -718,7 +719,7 @@ impl<'a> Ctx<'a> {
 /// paragraphs. Unresolved speakers keep the mention text as `speaker_name`; every score is
 /// scaled by the confidence of the resolution.
 pub fn attribute(
-    text: &str,
+    analysis: &TextAnalysis,
     entities: &[Entity],
     groups: &[EntityGroup],
     quotes: &mut [Quote],
@@ -732,14 +733,15 @@ pub fn attribute(
         .collect();
     quoted.sort();
     quoted.dedup_by(|b, a| b.start < a.end); // drop overlaps, keep the earlier
+    let text = analysis.text;
     let mut ctx = Ctx {
         text,
-        toks: tokenize(text),
+        toks: &analysis.tokens,
         entities,
         order,
         quoted,
         gender: HashMap::new(),
-        newlines: crate::quotes::paragraph_breaks(text),
+        newlines: &analysis.paragraph_breaks,
     };
     ctx.collect_gender();
     let roles = find_roles(&ctx, groups);
@@ -880,7 +882,7 @@ pub fn attribute(
             }
             if resolved.is_none() {
                 if let Some((end, g, n)) = &prev_q {
-                    if paragraphs_between(text, &ctx.newlines, *end, q.span.start) <= 3 {
+                    if paragraphs_between(text, ctx.newlines, *end, q.span.start) <= 3 {
                         match g {
                             Some(g) => resolved = Some((*g, 0.6)),
                             None => name = n.clone(),
@@ -1005,26 +1007,6 @@ fn mention_head(text: &str, m: Span) -> Span {
         }
     }
     Span::new(m.start + head.0, m.start + head.0 + head.1.len())
-}
-
-/// Number of paragraph breaks (runs of paragraph-ending line breaks, see
-/// [`crate::quotes::paragraph_breaks`]) between two byte offsets.
-fn paragraphs_between(text: &str, breaks: &[usize], a: usize, b: usize) -> usize {
-    let lo = breaks.partition_point(|&x| x < a);
-    let hi = breaks.partition_point(|&x| x < b);
-    let mut n = 0;
-    let mut prev: Option<usize> = None;
-    for &x in &breaks[lo..hi] {
-        let joined = prev.is_some_and(|p| {
-            text.get(p + 1..x)
-                .is_some_and(|g| g.chars().all(|c| c.is_whitespace() || c == '.'))
-        });
-        if !joined {
-            n += 1;
-        }
-        prev = Some(x);
-    }
-    n
 }
 
 /// A speaker that is a document ("the Civic Action study", "the most recent numbers from
@@ -1483,14 +1465,14 @@ mod tests {
         let g = merge_aliases(text, &mut es);
         let mut qs = crate::quotes::extract(text);
         assert_eq!(qs.len(), 1);
-        attribute(text, &es, &g, &mut qs);
+        attribute(&TextAnalysis::new(text), &es, &g, &mut qs);
         assert_eq!(qs[0].speaker_name.as_deref(), Some("Alfonso Espinos"));
     }
 
     fn speakers_of(text: &str, es: &mut [Entity]) -> Vec<Option<String>> {
         let g = merge_aliases(text, es);
         let mut qs = crate::quotes::extract(text);
-        attribute(text, es, &g, &mut qs);
+        attribute(&TextAnalysis::new(text), es, &g, &mut qs);
         qs.into_iter().map(|q| q.speaker_name).collect()
     }
 
@@ -1546,7 +1528,7 @@ mod tests {
         ];
         let g = merge_aliases(text, &mut es);
         let mut qs = vec![];
-        let rels = attribute(text, &es, &g, &mut qs);
+        let rels = attribute(&TextAnalysis::new(text), &es, &g, &mut qs);
         let roles: Vec<(String, String)> = rels
             .iter()
             .filter(|r| r.kind == RelationKind::HasRole)
@@ -1614,7 +1596,7 @@ mod tests {
                     prop_assert!(e.entity < groups.len());
                 }
                 let mut qs = crate::quotes::extract(&text);
-                let rels = attribute(&text, &ents, &groups, &mut qs);
+                let rels = attribute(&TextAnalysis::new(&text), &ents, &groups, &mut qs);
                 for r in &rels {
                     prop_assert!(r.subject < groups.len());
                     prop_assert!(r.span.start <= r.span.end && r.span.end <= text.len());

@@ -9,6 +9,7 @@ use crate::corpus::{collect_inputs, read_document, InputFile};
 use crate::doc::{DocOutput, Document};
 use crate::ner::Ner;
 use crate::output::CsvSink;
+use crate::text::TextAnalysis;
 use crate::{link, quotes};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -76,13 +77,13 @@ pub enum DocResult {
 
 /// Run every stage on one document's text.
 pub fn process_text(ner: &Ner, text: &str) -> Result<(DocOutput, Vec<String>)> {
-    let (entities, (mut quotes, warnings)) = rayon::join(
-        || ner.recognize(text),
-        || quotes::extract_with_warnings(text),
-    );
+    let analysis = TextAnalysis::new(text);
+    let (entities, mut quotes) =
+        rayon::join(|| ner.recognize(&analysis), || quotes::find(&analysis));
     let mut entities = entities?;
     let groups = link::merge_aliases(text, &mut entities);
-    let relations = link::attribute(text, &entities, &groups, &mut quotes);
+    let relations = link::attribute(&analysis, &entities, &groups, &mut quotes);
+    let warnings = analysis.warnings;
     Ok((
         DocOutput {
             entities,

@@ -18,566 +18,36 @@
 
 use crate::doc::{Quote, QuoteKind, Span};
 use crate::lexicon::{
-    cue, is_abbreviation, is_adverbial_prep, is_day_name, is_determiner, is_modal, is_month,
-    is_naming_word, is_np_stop, is_pre_cue_adverb, is_subject_pronoun, is_subordinator,
-    is_time_word, is_title, CueClass, PHRASAL, STANCE,
+    cue, is_adverbial_prep, is_day_name, is_determiner, is_modal, is_month, is_naming_word,
+    is_np_stop, is_pre_cue_adverb, is_subject_pronoun, is_subordinator, is_time_word, is_title,
+    CueClass, PHRASAL, STANCE,
 };
 use crate::lexicon::{
     is_caption_word, is_evidence_verb, is_not_content_opener, is_passive_auxiliary,
     is_plural_collective, is_time_noun, is_title_case_minor,
 };
+use crate::text::marks::trim_span;
+use crate::text::{Region, TextAnalysis, Tok, TokKind};
 
-/// Find the quotes of a document; see [`extract_with_warnings`].
+/// Find the quotes of a text (analysed here); see [`find`].
 pub fn extract(text: &str) -> Vec<Quote> {
-    extract_with_warnings(text).0
+    find(&TextAnalysis::new(text))
 }
 
-/// Find the quotes of a document, sorted by span, with warnings about unbalanced quotation marks
-/// (byte offsets in the message). Never panics; deterministic.
+/// Find the quotes of a text (analysed here), with the analysis' warnings about unbalanced
+/// quotation marks (byte offsets in the message).
+pub fn extract_with_warnings(text: &str) -> (Vec<Quote>, Vec<String>) {
+    let analysis = TextAnalysis::new(text);
+    (find(&analysis), analysis.warnings)
+}
+
+/// Find the quotes of an analysed document, sorted by span. Never panics; deterministic.
 ///
 /// Spans follow the Gender Gap Tracker conventions: a direct quote without its outer marks, an
 /// indirect quote from after the cue (or the sentence start) to the clause end without the final
 /// period. `speaker_entity` and `speaker_name` are left empty for [`crate::link::attribute`].
-pub fn extract_with_warnings(text: &str) -> (Vec<Quote>, Vec<String>) {
-    let mut warnings = Vec::new();
-    let toks = tokenize(text);
-    let regions = pair_marks(text, &toks, &mut warnings);
-    let doc = Doc::new(text, &toks, &regions);
-    let quotes = doc.find_quotes();
-    (quotes, warnings)
-}
-
-// ------------------------------------------------------------------------------------------------
-// Tokens
-
-/// Kind of token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TokKind {
-    /// A word (letters/digits, with inner apostrophes, hyphens, periods of abbreviations).
-    Word,
-    /// One punctuation character.
-    Punct,
-    /// A quotation mark (or an apostrophe standing outside a word).
-    Mark,
-    /// One or more line breaks: a paragraph boundary.
-    Break,
-}
-
-/// One token: byte span, kind, and for words the lower-cased text.
-#[derive(Debug, Clone)]
-pub(crate) struct Tok {
-    /// First byte.
-    pub start: usize,
-    /// One past the last byte.
-    pub end: usize,
-    /// Kind.
-    pub kind: TokKind,
-    /// Lower-cased text (words only; empty otherwise).
-    pub lower: String,
-    /// The character (punctuation and marks only).
-    pub ch: char,
-}
-
-impl Tok {
-    /// The token's text.
-    pub fn text<'a>(&self, text: &'a str) -> &'a str {
-        &text[self.start..self.end]
-    }
-    /// True for a word that starts with an upper-case letter or a digit.
-    pub fn is_cap(&self, text: &str) -> bool {
-        self.kind == TokKind::Word
-            && self
-                .text(text)
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
-    }
-}
-
-fn is_mark_char(c: char) -> bool {
-    matches!(
-        c,
-        '"' | '“' | '”' | '„' | '‟' | '«' | '»' | '‘' | '’' | '\'' | '‚' | '‹' | '›'
-    )
-}
-
-fn is_double(c: char) -> bool {
-    matches!(c, '"' | '“' | '”' | '„' | '‟' | '«' | '»')
-}
-
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}'
-    )
-}
-
-fn is_line_break(c: char) -> bool {
-    matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}')
-}
-
-/// Split text into tokens. Pure scanning; every byte outside whitespace belongs to one token.
-pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let n = chars.len();
-    let byte_at = |i: usize| if i < n { chars[i].0 } else { text.len() };
-    let soft = soft_newlines(text);
-    let mut si = 0;
-    let mut out = Vec::with_capacity(n / 4);
-    let mut i = 0;
-    while i < n {
-        let (b, c) = chars[i];
-        while si < soft.len() && soft[si] < b {
-            si += 1;
-        }
-        if c == '\n' && soft.get(si) == Some(&b) {
-            i += 1; // a hard wrap inside a paragraph: plain whitespace
-            continue;
-        }
-        if c == '\r' && i + 1 < n && chars[i + 1].1 == '\n' && soft.get(si) == Some(&(b + 1)) {
-            i += 2; // the same, written CR LF
-            continue;
-        }
-        if is_line_break(c) {
-            let mut j = i + 1;
-            while j < n && (chars[j].1.is_whitespace() || is_invisible(chars[j].1)) {
-                j += 1;
-            }
-            out.push(Tok {
-                start: b,
-                end: byte_at(j),
-                kind: TokKind::Break,
-                lower: String::new(),
-                ch: '\n',
-            });
-            i = j;
-            continue;
-        }
-        if c.is_whitespace() || is_invisible(c) {
-            i += 1;
-            continue;
-        }
-        let starts_word = c.is_alphanumeric()
-            || ((c == '@' || c == '#') && i + 1 < n && chars[i + 1].1.is_alphanumeric());
-        if starts_word {
-            let mut j = i + 1;
-            loop {
-                if j < n && chars[j].1.is_alphanumeric() {
-                    j += 1;
-                    continue;
-                }
-                if j + 1 < n && chars[j - 1].1.is_alphanumeric() && chars[j + 1].1.is_alphanumeric()
-                {
-                    let jc = chars[j].1;
-                    let both_digits =
-                        chars[j - 1].1.is_ascii_digit() && chars[j + 1].1.is_ascii_digit();
-                    let ok = match jc {
-                        '\'' | '’' | '-' | '‐' | '‑' | '.' | '_' => true,
-                        ',' | '/' | ':' => both_digits,
-                        _ => false,
-                    };
-                    if ok {
-                        j += 2;
-                        continue;
-                    }
-                }
-                break;
-            }
-            let mut e = byte_at(j);
-            let lower = text[b..e].to_lowercase();
-            if j < n && chars[j].1 == '.' {
-                let single_cap = text[b..e].chars().count() == 1 && c.is_uppercase();
-                // A period followed by a comma or by a lower-case word ends no sentence
-                // ("McConnell, R-Ky., said").
-                let after = chars.get(j + 1).map(|x| x.1);
-                let after2 = chars.get(j + 2).map(|x| x.1);
-                let non_final = matches!(after, Some(',' | ';' | ')'))
-                    || (after == Some(' ') && after2.is_some_and(|x| x.is_lowercase()));
-                if lower.contains('.') || is_abbreviation(&lower) || single_cap || non_final {
-                    j += 1;
-                    e = byte_at(j);
-                }
-            }
-            out.push(Tok {
-                start: b,
-                end: e,
-                kind: TokKind::Word,
-                lower: text[b..e].to_lowercase(),
-                ch: c,
-            });
-            i = j;
-            continue;
-        }
-        // Two apostrophes, single curly marks or backquotes stand for a double mark ('' … '', `` … '').
-        let doubled = matches!(c, '\'' | '`' | '’' | '‘') && i + 1 < n && chars[i + 1].1 == c;
-        if doubled {
-            out.push(Tok {
-                start: b,
-                end: byte_at(i + 2),
-                kind: TokKind::Mark,
-                lower: String::new(),
-                ch: match c {
-                    '`' | '‘' => '“',
-                    '’' => '”',
-                    _ => '"',
-                },
-            });
-            i += 2;
-            continue;
-        }
-        out.push(Tok {
-            start: b,
-            end: byte_at(i + 1),
-            kind: if is_mark_char(c) {
-                TokKind::Mark
-            } else {
-                TokKind::Punct
-            },
-            lower: String::new(),
-            ch: c,
-        });
-        i += 1;
-    }
-    out
-}
-
-/// Byte offsets of the '\n' that end paragraphs (all of them, less the hard wraps).
-pub(crate) fn paragraph_breaks(text: &str) -> Vec<usize> {
-    let soft = soft_newlines(text);
-    text.match_indices('\n')
-        .map(|(i, _)| i)
-        .filter(|i| soft.binary_search(i).is_err())
-        .collect()
-}
-
-/// Byte offsets of the line breaks that only wrap lines inside a paragraph. A text is taken as
-/// hard-wrapped when it separates paragraphs by blank lines, has more single line breaks than
-/// separators, and its lines are short; otherwise every line break ends a paragraph.
-fn soft_newlines(text: &str) -> Vec<usize> {
-    let nl: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
-    if nl.len() < 4 {
-        return Vec::new();
-    }
-    let line = |k: usize| -> &str {
-        let s = if k == 0 { 0 } else { nl[k - 1] + 1 };
-        let e = nl.get(k).copied().unwrap_or(text.len());
-        &text[s..e]
-    };
-    let blank = |l: &str| {
-        let t = l.trim();
-        t.is_empty() || t == "."
-    };
-    let (mut seps, mut long, mut lines) = (0usize, 0usize, 0usize);
-    let mut soft = Vec::new();
-    for (k, &pos) in nl.iter().enumerate() {
-        let (a, b) = (line(k), line(k + 1));
-        if !blank(a) {
-            lines += 1;
-            if a.chars().count() > 100 {
-                long += 1;
-            }
-            if blank(b) {
-                seps += 1;
-            } else {
-                soft.push(pos);
-            }
-        }
-    }
-    if seps >= 1 && soft.len() > seps && long * 10 <= lines {
-        soft
-    } else {
-        Vec::new()
-    }
-}
-
-// ------------------------------------------------------------------------------------------------
-// Quotation-mark pairing
-
-/// A quotation delimited by marks.
-#[derive(Debug, Clone)]
-pub(crate) struct Region {
-    /// Token index of the opening mark.
-    pub open_tok: usize,
-    /// Token index one past the region (after the closing mark, or the break that ended it).
-    pub tok_end: usize,
-    /// Byte span from the opening mark to the closing mark (inclusive).
-    pub outer: Span,
-    /// The content between the marks, whitespace-trimmed.
-    pub inner: Span,
-    /// Delimited by single marks.
-    pub single: bool,
-    /// Number of words inside.
-    pub words: usize,
-}
-
-fn prev_char(text: &str, b: usize) -> Option<char> {
-    text[..b].chars().next_back()
-}
-
-fn next_char(text: &str, b: usize) -> Option<char> {
-    text[b..].chars().next()
-}
-
-fn opening_ctx(text: &str, t: &Tok) -> bool {
-    match prev_char(text, t.start) {
-        None => true,
-        Some(p) => {
-            p.is_whitespace()
-                || is_invisible(p)
-                || matches!(p, '(' | '[' | '{' | '—' | '–' | '-' | '/' | ':' | ',' | ';')
-                || (is_mark_char(p) && p != t.ch)
-        }
-    }
-}
-
-fn closing_ctx(text: &str, t: &Tok) -> bool {
-    match next_char(text, t.end) {
-        None => true,
-        Some(nc) => {
-            nc.is_whitespace()
-                || is_invisible(nc)
-                || matches!(
-                    nc,
-                    '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '}' | '—' | '–' | '-' | '…'
-                )
-                || (is_mark_char(nc) && nc != t.ch)
-        }
-    }
-}
-
-fn trim_span(text: &str, s: usize, e: usize) -> Span {
-    if s >= e {
-        return Span::new(s, s);
-    }
-    let sub = &text[s..e];
-    let lead = sub.len()
-        - sub
-            .trim_start_matches(|c: char| c.is_whitespace() || is_invisible(c))
-            .len();
-    let trail = sub.len()
-        - sub
-            .trim_end_matches(|c: char| c.is_whitespace() || is_invisible(c))
-            .len();
-    if lead + trail >= sub.len() {
-        return Span::new(s, s);
-    }
-    Span::new(s + lead, e - trail)
-}
-
-/// Index of the first token after `i` that is neither a break nor a lone "." between breaks
-/// (some scrapers write paragraph breaks as "\n .\n ").
-fn next_content_tok(toks: &[Tok], mut i: usize) -> usize {
-    while i < toks.len() {
-        match toks[i].kind {
-            TokKind::Break => i += 1,
-            TokKind::Punct
-                if toks[i].ch == '.'
-                    && i + 1 < toks.len()
-                    && toks[i + 1].kind == TokKind::Break
-                    && i > 0
-                    && toks[i - 1].kind == TokKind::Break =>
-            {
-                i += 1
-            }
-            _ => break,
-        }
-    }
-    i
-}
-
-fn make_region(
-    text: &str,
-    toks: &[Tok],
-    open: usize,
-    close: Option<usize>,
-    end_tok: usize,
-    single: bool,
-) -> Option<Region> {
-    let s = toks[open].end;
-    let (e, outer_end) = match close {
-        Some(c) => (toks[c].start, toks[c].end),
-        None => {
-            let last = if end_tok > open + 1 {
-                toks[end_tok - 1].end
-            } else {
-                s
-            };
-            (last, last)
-        }
-    };
-    let inner = trim_span(text, s, e.max(s));
-    let words = toks[open + 1..close.unwrap_or(end_tok).min(toks.len())]
-        .iter()
-        .filter(|t| t.kind == TokKind::Word)
-        .count();
-    if inner.is_empty() || words == 0 {
-        return None;
-    }
-    Some(Region {
-        open_tok: open,
-        tok_end: match close {
-            Some(c) => c + 1,
-            None => end_tok,
-        },
-        outer: Span::new(toks[open].start, outer_end),
-        inner,
-        single,
-        words,
-    })
-}
-
-/// Pair quotation marks into regions (sorted, non-overlapping at the top level).
-pub(crate) fn pair_marks(text: &str, toks: &[Tok], warnings: &mut Vec<String>) -> Vec<Region> {
-    let mut regions: Vec<Region> = Vec::new();
-    // Double marks first.
-    let mut open: Option<usize> = None;
-    let mut i = 0;
-    while i < toks.len() {
-        let t = &toks[i];
-        match t.kind {
-            TokKind::Break => {
-                if let Some(o) = open {
-                    let k = next_content_tok(toks, i);
-                    let cont = k < toks.len()
-                        && toks[k].kind == TokKind::Mark
-                        && matches!(toks[k].ch, '“' | '"' | '„' | '«' | '‟')
-                        && opening_ctx(text, &toks[k]);
-                    if cont {
-                        // Multi-paragraph quotation: the mark reopens the same quotation.
-                        i = k + 1;
-                        continue;
-                    }
-                    warnings.push(format!(
-                        "unclosed quotation mark at byte {}: closed at the paragraph end",
-                        toks[o].start
-                    ));
-                    if let Some(r) = make_region(text, toks, o, None, i, false) {
-                        regions.push(r);
-                    }
-                    open = None;
-                }
-            }
-            TokKind::Mark if is_double(t.ch) => {
-                let oc = opening_ctx(text, t);
-                let cc = closing_ctx(text, t);
-                match open {
-                    None => {
-                        let opener = match t.ch {
-                            '“' | '„' | '«' | '‟' => true,
-                            '"' => {
-                                let inch =
-                                    prev_char(text, t.start).is_some_and(|c| c.is_ascii_digit());
-                                !cc || (oc && !inch)
-                            }
-                            _ => oc && !cc, // a closing mark used as an opener
-                        };
-                        if opener {
-                            open = Some(i);
-                        } else {
-                            warnings
-                                .push(format!("stray closing quotation mark at byte {}", t.start));
-                        }
-                    }
-                    Some(o) => {
-                        let och = toks[o].ch;
-                        let closes = match t.ch {
-                            '”' | '»' | '"' => true,
-                            '“' => och == '„' || (cc && !oc),
-                            '‟' => cc && !oc,
-                            _ => false,
-                        };
-                        if closes {
-                            if let Some(r) = make_region(text, toks, o, Some(i), i + 1, false) {
-                                regions.push(r);
-                            }
-                            open = None;
-                        } else {
-                            warnings.push(format!(
-                                "quotation mark at byte {} inside an open quotation: ignored",
-                                t.start
-                            ));
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    if let Some(o) = open {
-        warnings.push(format!(
-            "unclosed quotation mark at byte {}: closed at the end of the text",
-            toks[o].start
-        ));
-        if let Some(r) = make_region(text, toks, o, None, toks.len(), false) {
-            regions.push(r);
-        }
-    }
-    // Single marks outside double regions, within one paragraph.
-    let mut inside = vec![false; toks.len()];
-    for r in &regions {
-        for f in inside
-            .iter_mut()
-            .take(r.tok_end.min(toks.len()))
-            .skip(r.open_tok)
-        {
-            *f = true;
-        }
-    }
-    let mut singles = Vec::new();
-    let mut i = 0;
-    while i < toks.len() {
-        let t = &toks[i];
-        let is_open_single = !inside[i]
-            && t.kind == TokKind::Mark
-            && matches!(t.ch, '‘' | '\'' | '‚' | '‹')
-            && opening_ctx(text, t)
-            && next_char(text, t.end).is_some_and(|c| c.is_alphanumeric());
-        if is_open_single {
-            let mut j = i + 1;
-            let mut found = None;
-            // Bounded search: a quotation in single marks stays within one paragraph and
-            // a few hundred tokens.
-            while j < toks.len() && j < i + 400 && !inside[j] && toks[j].kind != TokKind::Break {
-                let u = &toks[j];
-                if u.kind == TokKind::Mark
-                    && matches!(u.ch, '’' | '\'' | '›')
-                    && prev_char(text, u.start).is_some_and(|c| !c.is_whitespace())
-                    && closing_ctx(text, u)
-                {
-                    // "the Smiths' plans": a plural possessive, unless nothing better follows.
-                    let possessive = prev_char(text, u.start) == Some('s')
-                        && text[u.end..]
-                            .trim_start_matches(' ')
-                            .chars()
-                            .next()
-                            .is_some_and(|c| c.is_lowercase())
-                        && next_char(text, u.end) == Some(' ');
-                    if possessive {
-                        if found.is_none() {
-                            found = Some(j);
-                        }
-                        j += 1;
-                        continue;
-                    }
-                    found = Some(j);
-                    break;
-                }
-                j += 1;
-            }
-            if let Some(c) = found {
-                if let Some(r) = make_region(text, toks, i, Some(c), c + 1, true) {
-                    singles.push(r);
-                }
-                i = c + 1;
-                continue;
-            }
-        }
-        i += 1;
-    }
-    regions.extend(singles);
-    regions.sort_by_key(|r| r.open_tok);
-    regions
+pub fn find(analysis: &TextAnalysis) -> Vec<Quote> {
+    Doc::new(analysis).find_quotes()
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -614,7 +84,7 @@ struct Doc<'a> {
     units: Vec<U>,
     sentences: Vec<(usize, usize)>,
     /// Byte offsets of the paragraph-ending '\n' (line lookups by binary search).
-    newlines: Vec<usize>,
+    newlines: &'a [usize],
 }
 
 /// Longest unit window searched for attribution frames at once.
@@ -626,7 +96,8 @@ struct Found {
 }
 
 impl<'a> Doc<'a> {
-    fn new(text: &'a str, toks: &'a [Tok], regions: &'a [Region]) -> Doc<'a> {
+    fn new(analysis: &'a TextAnalysis) -> Doc<'a> {
+        let (text, toks, regions) = (analysis.text, &analysis.tokens, &analysis.quotations);
         let mut units = Vec::with_capacity(toks.len());
         let mut ri = 0;
         let mut i = 0;
@@ -649,7 +120,7 @@ impl<'a> Doc<'a> {
             regions,
             units,
             sentences: Vec::new(),
-            newlines: paragraph_breaks(text),
+            newlines: &analysis.paragraph_breaks,
         };
         d.sentences = d.split_sentences();
         d

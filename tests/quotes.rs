@@ -66,7 +66,12 @@ fn sample_speakers_are_resolved() {
     let mut qs = quotes::extract(text);
     let mut ents = entities(text);
     let groups = link::merge_aliases(text, &mut ents);
-    let rels = link::attribute(text, &ents, &groups, &mut qs);
+    let rels = link::attribute(
+        &newsx::text::TextAnalysis::new(text),
+        &ents,
+        &groups,
+        &mut qs,
+    );
 
     let find = |needle: &str| {
         qs.iter()
@@ -149,7 +154,12 @@ fn same_surname_different_people_stay_apart() {
     let groups = link::merge_aliases(text, &mut ents);
     assert_eq!(groups.len(), 2);
     let mut qs = quotes::extract(text);
-    link::attribute(text, &ents, &groups, &mut qs);
+    link::attribute(
+        &newsx::text::TextAnalysis::new(text),
+        &ents,
+        &groups,
+        &mut qs,
+    );
     let names: Vec<_> = qs
         .iter()
         .map(|q| q.speaker_name.clone().unwrap_or_default())
@@ -172,7 +182,12 @@ fn follow_on_quotes_take_the_previous_speaker() {
     assert_eq!(qs.len(), 2);
     assert_eq!(qs[1].speaker, None);
     assert_eq!(qs[1].cue, None);
-    let rels = link::attribute(text, &ents, &groups, &mut qs);
+    let rels = link::attribute(
+        &newsx::text::TextAnalysis::new(text),
+        &ents,
+        &groups,
+        &mut qs,
+    );
     assert_eq!(qs[1].speaker_name.as_deref(), Some("Kevin Haley"));
     assert_eq!(qs[1].speaker_entity, Some(0));
     assert_eq!(

@@ -20,7 +20,9 @@ pub mod model;
 pub mod ort_engine;
 
 use crate::doc::{Entity, Label, Span};
-use crate::tokenize::{split_words, NerTokenizer, Pieces, SHAPE_SPECIAL};
+pub mod tokenizer;
+
+use crate::text::TextAnalysis;
 use anyhow::{bail, Context, Result};
 use candle_core::DType;
 use candle_nn::VarMap;
@@ -30,6 +32,7 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
+use tokenizer::{NerTokenizer, Pieces, SHAPE_SPECIAL};
 
 /// Content pieces in one window (128 with `[CLS]` and `[SEP]`).
 pub const WINDOW: usize = 126;
@@ -120,29 +123,6 @@ pub fn pack_windows(n: usize, can_cut: &[bool], size: usize, margin: usize) -> V
             own = own_end;
             inside = true;
         }
-    }
-    out
-}
-
-/// Sentence boundaries of words in raw text: `true` before word `i` when a line break separates
-/// it from the previous word, or the previous word ends a sentence (`.`, `!`, `?`, `…`, possibly
-/// followed by closing quotes or brackets) and word `i` does not start in lower case.
-pub fn sentence_starts(text: &str, spans: &[Span]) -> Vec<bool> {
-    let word = |i: usize| spans[i].as_str(text);
-    let terminal = |w: &str| matches!(w, "." | "!" | "?" | "…" | "..." | "?!" | "!?");
-    let closing = |w: &str| matches!(w, "\"" | "'" | "”" | "’" | "»" | ")" | "]");
-    let mut out = vec![false; spans.len()];
-    for i in 1..spans.len() {
-        if text[spans[i - 1].end..spans[i].start].contains('\n') {
-            out[i] = true;
-            continue;
-        }
-        let mut j = i - 1;
-        while j > 0 && closing(word(j)) {
-            j -= 1;
-        }
-        let lower = word(i).chars().next().is_some_and(char::is_lowercase);
-        out[i] = terminal(word(j)) && !lower;
     }
     out
 }
@@ -413,12 +393,11 @@ impl Ner {
     }
 
     /// Entity mentions of a text, sorted by span; `entity` is left 0 (alias merging assigns it).
-    pub fn recognize(&self, text: &str) -> Result<Vec<Entity>> {
-        let spans = split_words(text);
-        let words: Vec<&str> = spans.iter().map(|s| s.as_str(text)).collect();
-        let starts = sentence_starts(text, &spans);
-        let tags = self.predict_words(&words, &starts)?;
-        Ok(decode(text, &spans, &tags))
+    pub fn recognize(&self, analysis: &TextAnalysis) -> Result<Vec<Entity>> {
+        let text = analysis.text;
+        let words: Vec<&str> = analysis.words.iter().map(|s| s.as_str(text)).collect();
+        let tags = self.predict_words(&words, &analysis.sentence_starts)?;
+        Ok(decode(text, &analysis.words, &tags))
     }
 }
 
@@ -612,20 +591,6 @@ mod tests {
             }
         );
         assert_eq!(ws[1].start, 94);
-    }
-
-    #[test]
-    fn sentence_starts_follow_punctuation_and_line_breaks() {
-        let text = "He left. “It’s over,” she said. Then U.S. officials\ncame. it was not.";
-        let spans = split_words(text);
-        let starts = sentence_starts(text, &spans);
-        let at: Vec<&str> = spans
-            .iter()
-            .zip(&starts)
-            .filter(|(_, &s)| s)
-            .map(|(sp, _)| sp.as_str(text))
-            .collect();
-        assert_eq!(at, vec!["“", "Then", "came"]);
     }
 
     #[test]

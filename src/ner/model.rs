@@ -9,7 +9,7 @@ use candle_core::{DType, Device, Module, Result, Tensor, D};
 use candle_nn::VarBuilder;
 use serde::{Deserialize, Serialize};
 
-/// Number of word shapes (see [`crate::tokenize::word_shape`]).
+/// Number of word shapes (see [`crate::ner::tokenizer::word_shape`]).
 pub const NUM_SHAPES: usize = 8;
 
 /// Architecture and label map; saved as `config.json` beside the weights.
