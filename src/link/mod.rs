@@ -1,0 +1,61 @@
+//! Linking: alias merging of entity mentions, speaker resolution of quotes, and relations.
+//!
+//! [`merge_aliases`] groups the mentions of one person or organisation ("Osama Hamdan" …
+//! "Hamdan" … "Mr. Hamdan"). [`attribute`] resolves each quote's speaker mention to a group
+//! (overlapping PER entity, surname, pronoun by salience and gender, nominal by role, follow-on
+//! quotes by the previous speaker), fills `speaker_entity` / `speaker_name`, and emits `said` and
+//! `has_role` relations (roles from pre-modifying titles and appositions).
+//!
+//! Typical use, after NER and [`crate::quotes::extract`] ran on the same text:
+//! `let groups = merge_aliases(text, &mut entities);`
+//! `let relations = attribute(text, &entities, &groups, &mut quotes);`
+
+use crate::doc::{Entity, EntityGroup, Label, Quote, Relation, RelationKind, Span};
+use crate::lexicon::{
+    first_name_gender, honorific_gender, is_anonymous_head, is_cue_word, is_determiner,
+    is_document_noun, is_honorific, is_listed_role_noun, is_name_connector, is_non_person_head,
+    is_not_role_noun, is_np_stop, is_org_head, is_preposition, is_subject_pronoun, is_title,
+    pronoun_gender, Gender,
+};
+use crate::text::paragraphs::paragraphs_between;
+use crate::text::{TextAnalysis, Tok, TokKind};
+use std::collections::HashMap;
+
+struct Ctx<'a> {
+    text: &'a str,
+    toks: &'a [Tok],
+    entities: &'a [Entity],
+    /// Entity indices sorted by position.
+    order: Vec<usize>,
+    /// Byte spans of direct quotes (mentions inside are weak antecedents).
+    quoted: Vec<Span>,
+    gender: HashMap<usize, (u32, u32)>,
+    /// Byte offsets of the paragraph-ending '\n'.
+    newlines: &'a [usize],
+}
+
+/// A role found for a person: pre-modifier ("Axios journalist Barak Ravid") or apposition
+/// ("Adam Boehler, the U.S. presidential envoy for hostage affairs").
+#[derive(Debug, Clone)]
+struct Role {
+    group: usize,
+    role: String,
+    span: Span,
+    score: f32,
+}
+
+mod aliases;
+mod gender;
+mod nominal;
+mod roles;
+mod salience;
+mod speakers;
+
+pub use aliases::merge_aliases;
+use aliases::*;
+use nominal::*;
+use roles::*;
+pub use speakers::attribute;
+
+#[cfg(test)]
+mod tests;

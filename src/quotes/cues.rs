@@ -1,0 +1,192 @@
+//! Cue phrases: a reporting verb at a unit (with phrasal and stance cues), the words allowed between a subject and its cue, and "according to" frames.
+
+use super::*;
+
+impl<'a> Doc<'a> {
+    /// Is unit `i` a reporting verb here? Returns its class and the end of the cue phrase.
+    pub(super) fn cue_at(&self, i: usize, s: usize, e: usize) -> Option<(CueClass, usize)> {
+        let w = self.word(i)?;
+        let prev = if i > s { self.word(i - 1) } else { None };
+        let next = if i + 1 < e { self.word(i + 1) } else { None };
+        if matches!(w, "went" | "goes" | "go" | "going") && next == Some("on") {
+            let after = if i + 2 < e { self.word(i + 2) } else { None };
+            if after == Some("to") {
+                return None;
+            }
+            return Some((PHRASAL, i + 2));
+        }
+        if matches!(w, "calls" | "called" | "calling" | "call")
+            && matches!(next, Some("for" | "on"))
+            || matches!(w, "points" | "pointed" | "pointing" | "referring") && next == Some("to")
+            || matches!(w, "talked" | "talking" | "talks") && next == Some("about")
+        {
+            let passive =
+                |p: &str| matches!(p, "was" | "were" | "is" | "are" | "been" | "being" | "be");
+            if prev.is_some_and(|p| p == "to" || is_determiner(p) || passive(p))
+                || (i > s && self.is_cap(i))
+            {
+                return None;
+            }
+            return Some((STANCE, i + 2)); // "called for a ban", "pointed to the polls"
+        }
+        if matches!(w, "points" | "pointed" | "point") && next == Some("out") {
+            if prev == Some("to") {
+                return None;
+            }
+            return Some((PHRASAL, i + 2));
+        }
+        let (base, class) = cue(w)?;
+        if base == "show"
+            && next.is_some_and(|n| matches!(n, "his" | "her" | "their" | "its" | "our" | "my"))
+        {
+            return None; // "showed their alignment": a display, no report
+        }
+        if i > s && self.is_cap(i) {
+            return None; // "the United States", "State Department"
+        }
+        if w == "state" {
+            return None; // the bare form is nearly always the noun ("state Sen. Ralph Alvarado")
+        }
+        if let Some(p) = prev {
+            if p == "to"
+                || is_determiner(p)
+                || p.ends_with("'s")
+                || p.ends_with("’s")
+                || p.chars().all(|c| c.is_ascii_digit())
+            {
+                return None;
+            }
+            let passive = is_passive_auxiliary(p);
+            if passive && !w.ends_with("ing") {
+                return None;
+            }
+        }
+        if let Some(nx) = next {
+            if cue(nx).is_some() && !w.ends_with("ing") && nx != "that" {
+                // "reports say": the first is a noun.
+                if is_evidence_verb(nx) {
+                    return None;
+                }
+            }
+        }
+        // Adjectival "said"/"called" before a capitalised noun ("the so-called …") handled by
+        // the determiner test above.
+        Some((class, i + 1))
+    }
+
+    /// Walk back from a cue over adverbs, auxiliaries and time expressions. Returns the unit after
+    /// the subject, whether a modal/do auxiliary was seen, and whether the verb is negated.
+    pub(super) fn skip_pre_cue(
+        &self,
+        s: usize,
+        i: usize,
+        lower: &str,
+    ) -> Option<(usize, bool, bool, bool)> {
+        let mut j = i;
+        let mut aux = false;
+        let mut negated = false;
+        let mut prog = false;
+        let mut after_time = false;
+        while j > s {
+            if self.is_punct(j - 1, ')') {
+                // "Rep. Stephen Lynch (D-Mass.) said": skip a short parenthesis.
+                let open = (j.saturating_sub(10).max(s)..j - 1)
+                    .rev()
+                    .find(|&k| self.is_punct(k, '('));
+                match open {
+                    Some(k) if k > s => {
+                        j = k;
+                        continue;
+                    }
+                    _ => break,
+                }
+            }
+            let Some(w) = self.word(j - 1) else { break };
+            // A capitalised "-ly" word is a name ("Mrs. Schlafly"), not an adverb.
+            let name_ly = w.ends_with("ly") && self.is_cap(j - 1) && !is_month(w);
+            let time = !name_ly && (is_time_word(w) || is_month(w));
+            let skip = (!name_ly && is_pre_cue_adverb(w))
+                || time
+                || (after_time && matches!(w, "this" | "last" | "on" | "late" | "early" | "next"))
+                || (lower.ends_with("ing")
+                    && matches!(
+                        w,
+                        "quoted" | "as" | "was" | "is" | "were" | "are" | "been" | "be"
+                    ))
+                || w.ends_with("n't")
+                || w.ends_with("n’t")
+                || (w.chars().all(|c| c.is_ascii_digit()) && after_time);
+            if !skip {
+                break;
+            }
+            if matches!(w, "not" | "never") || w.ends_with("n't") || w.ends_with("n’t") {
+                negated = true;
+            }
+            if is_modal(w) || w.ends_with("n't") || w.ends_with("n’t") {
+                aux = true;
+            }
+            if lower.ends_with("ing") && w == "as" {
+                prog = true; // "was quoted as saying"
+            }
+            after_time = time;
+            j -= 1;
+        }
+        Some((j, aux, negated, prog))
+    }
+
+    pub(super) fn according_frame(&self, e: usize, i: usize) -> Option<Frame> {
+        // Source noun phrase: after "to" up to a comma, a dash, or the sentence end.
+        let a = i + 2;
+        let mut b = a;
+        while b < e && !matches!(self.punct(b), Some(',' | '.' | ';' | '—' | '–' | ':')) {
+            b += 1;
+        }
+        if b == a {
+            return None;
+        }
+        // Stop the mention at a relative clause.
+        let mut m_end = b;
+        for k in a..b {
+            if matches!(self.word(k), Some("which" | "who" | "that" | "whose")) {
+                m_end = k;
+                break;
+            }
+        }
+        // A long source keeps its first dozen units ("a new poll by the Harvard University
+        // Institute of Politics").
+        let mention = self.head_mention(a, m_end.min(a + 12));
+        let mut f = Frame {
+            cue: Some(self.range_span(i, i + 2)),
+            cue_u: i,
+            subj: Some((a, m_end)),
+            mention: Some(mention),
+            inverted: true,
+            right_start: None,
+            contents: Vec::new(),
+            score: 0.75,
+            class: PHRASAL,
+            according: true,
+            inherited: false,
+        };
+        // Content after the source (sentence-initial "According to X, …").
+        let mut k = b;
+        if k < e && matches!(self.punct(k), Some('—' | '–')) {
+            // Dash parenthetical: skip to the closing dash.
+            let mut m = k + 1;
+            while m < e && !matches!(self.punct(m), Some('—' | '–')) {
+                m += 1;
+            }
+            k = if m < e { m } else { k };
+        }
+        if k < e && matches!(self.punct(k), Some(',' | '—' | '–' | ':')) {
+            let mut r = k + 1;
+            if self.word(r) == Some("and") {
+                r += 1;
+            }
+            if r < e {
+                f.right_start = Some(r);
+            }
+        }
+        Some(f)
+    }
+}

@@ -1,0 +1,104 @@
+//! Rule-based quote finder for news text: direct, mixed and indirect quotes with their cue and
+//! speaker mention. Needs no NER (it runs beside it); [`crate::link`] resolves speakers to entities.
+//!
+//! Stages, all plain string scanning:
+//! 1. tokenise into words, punctuation, quotation marks and paragraph breaks;
+//! 2. pair quotation marks: straight and curly double marks, « », „ “, single marks used as
+//!    quotes (apostrophes are left alone), the multi-paragraph convention (each paragraph opens a
+//!    mark, only the last closes); unbalanced marks are closed at the paragraph end with a warning;
+//! 3. split the text outside quotations into sentences, a quotation counting as one unit;
+//! 4. find attribution frames in each sentence: a reporting verb (cue), its subject (speaker
+//!    mention, also after an apposition or inverted: "said Hamdan") and its content (after the cue,
+//!    or before it: "…, he said"), plus "according to X" frames;
+//! 5. a frame's content is a `direct` quote when it is one quotation, `mixed` when it holds one
+//!    among other words, else `indirect`; quotations outside frames are follow-on quotes with no
+//!    cue and no speaker mention (the link step gives them the previous speaker) unless they are
+//!    short scare quotes, titles or nicknames; sign-offs ("— Name (@handle)", a pull quote's
+//!    closing name) attribute whole paragraphs.
+
+use crate::doc::{Quote, QuoteKind, Span};
+use crate::lexicon::{
+    cue, is_adverbial_prep, is_day_name, is_determiner, is_modal, is_month, is_naming_word,
+    is_np_stop, is_pre_cue_adverb, is_subject_pronoun, is_subordinator, is_time_word, is_title,
+    CueClass, PHRASAL, STANCE,
+};
+use crate::lexicon::{
+    is_caption_word, is_evidence_verb, is_not_content_opener, is_passive_auxiliary,
+    is_plural_collective, is_time_noun, is_title_case_minor,
+};
+use crate::text::marks::trim_span;
+use crate::text::{Region, TextAnalysis, Tok, TokKind};
+
+/// Find the quotes of a text (analysed here); see [`find`].
+pub fn extract(text: &str) -> Vec<Quote> {
+    find(&TextAnalysis::new(text))
+}
+
+/// Find the quotes of a text (analysed here), with the analysis' warnings about unbalanced
+/// quotation marks (byte offsets in the message).
+pub fn extract_with_warnings(text: &str) -> (Vec<Quote>, Vec<String>) {
+    let analysis = TextAnalysis::new(text);
+    (find(&analysis), analysis.warnings)
+}
+
+/// Find the quotes of an analysed document, sorted by span. Never panics; deterministic.
+///
+/// Spans follow the Gender Gap Tracker conventions: a direct quote without its outer marks, an
+/// indirect quote from after the cue (or the sentence start) to the clause end without the final
+/// period. `speaker_entity` and `speaker_name` are left empty for [`crate::link::attribute`].
+pub fn find(analysis: &TextAnalysis) -> Vec<Quote> {
+    Doc::new(analysis).find_quotes()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum U {
+    /// A token outside quotations (index into tokens).
+    T(usize),
+    /// A quotation (index into regions).
+    Q(usize),
+}
+
+/// An attribution frame: cue, speaker mention and content unit ranges.
+#[derive(Debug, Clone)]
+struct Frame {
+    cue: Option<Span>,
+    cue_u: usize,
+    subj: Option<(usize, usize)>,
+    mention: Option<Span>,
+    inverted: bool,
+    right_start: Option<usize>,
+    contents: Vec<(usize, usize)>,
+    score: f32,
+    class: CueClass,
+    according: bool,
+    inherited: bool,
+}
+
+struct Doc<'a> {
+    text: &'a str,
+    toks: &'a [Tok],
+    regions: &'a [Region],
+    units: Vec<U>,
+    sentences: Vec<(usize, usize)>,
+    /// Byte offsets of the paragraph-ending '\n' (line lookups by binary search).
+    newlines: &'a [usize],
+}
+
+/// Longest unit window searched for attribution frames at once.
+const MAX_SENTENCE_UNITS: usize = 600;
+
+/// A quote found so far (before overlaps are resolved).
+struct Found {
+    quote: Quote,
+}
+
+mod assemble;
+mod bylines;
+mod cues;
+mod frames;
+mod phrases;
+mod subjects;
+mod units;
+
+#[cfg(test)]
+mod tests;
