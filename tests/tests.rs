@@ -4,6 +4,8 @@ mod util;
 
 mod corpus;
 mod eval;
+mod fuzz;
 mod output;
 mod pipeline;
 mod quotes;
+mod stream;
