@@ -8,4 +8,5 @@ mod fuzz;
 mod output;
 mod pipeline;
 mod quotes;
+mod spark;
 mod stream;
