@@ -200,6 +200,15 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// # Errors
 /// The file cannot be read, is larger than `max_bytes`, is not UTF-8 or holds a NUL byte.
 pub fn read_document(f: &InputFile, max_bytes: u64) -> Result<Document, ReadError> {
+    let bytes = read_bytes(f, max_bytes)?;
+    decode_document(f, &bytes)
+}
+
+/// The bytes of one input file, at most `max_bytes` of them.
+///
+/// # Errors
+/// The file cannot be read or is larger than `max_bytes`.
+pub fn read_bytes(f: &InputFile, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
     let io = |error| ReadError::Io {
         path: f.path.clone(),
         error,
@@ -222,7 +231,15 @@ pub fn read_document(f: &InputFile, max_bytes: u64) -> Result<Document, ReadErro
     if bytes.len() as u64 > max_bytes {
         return Err(too_large(bytes.len() as u64));
     }
-    let text = decode(&bytes).map_err(|(nul, offset)| {
+    Ok(bytes)
+}
+
+/// The document in the bytes read from `f` (see [`read_document`] for the rules).
+///
+/// # Errors
+/// The bytes are not UTF-8 or hold a NUL byte; the error has the byte offset and line.
+pub fn decode_document(f: &InputFile, bytes: &[u8]) -> Result<Document, ReadError> {
+    let text = decode(bytes).map_err(|(nul, offset)| {
         let line = 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
         let path = f.path.clone();
         if nul {
@@ -238,9 +255,20 @@ pub fn read_document(f: &InputFile, max_bytes: u64) -> Result<Document, ReadErro
     })
 }
 
+/// A content hash of file bytes (64-bit FNV-1a and the length, as hex): stable across builds
+/// and platforms, so `--resume` recognises an unchanged file and redoes an edited one.
+pub fn content_hash(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}-{:x}", bytes.len())
+}
+
 /// Decode file bytes: drop a leading BOM, require UTF-8 without NUL. The error is
 /// `(is_nul, byte offset in the file)`.
-fn decode(bytes: &[u8]) -> Result<String, (bool, usize)> {
+pub fn decode(bytes: &[u8]) -> Result<String, (bool, usize)> {
     let skip = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
     let body = &bytes[skip..];
     let text = std::str::from_utf8(body).map_err(|e| (false, skip + e.valid_up_to()))?;
@@ -262,6 +290,14 @@ mod tests {
         assert_eq!(decode(b"ab\0c"), Err((true, 2)));
         // only the first BOM is dropped
         assert_eq!(decode(b"\xEF\xBB\xBF\xEF\xBB\xBFx").unwrap(), "\u{feff}x");
+    }
+
+    #[test]
+    fn content_hash_is_fnv1a_with_length() {
+        // FNV-1a 64 reference values.
+        assert_eq!(content_hash(b""), "cbf29ce484222325-0");
+        assert_eq!(content_hash(b"a"), "af63dc4c8601ec8c-1");
+        assert_ne!(content_hash(b"ab"), content_hash(b"ba"));
     }
 
     #[test]

@@ -5,9 +5,11 @@
 //! [`pipeline`] is the only module that uses rayon. [`eval`] scores output folders against gold.
 
 pub mod conll;
+pub mod convert;
 pub mod corpus;
 pub mod doc;
 pub mod eval;
+pub mod jsonl;
 pub mod lexicon;
 pub mod link;
 pub mod ner;

@@ -19,6 +19,8 @@ enum Command {
     Eval(newsx::eval::EvalArgs),
     /// Fine-tune the NER model on CoNLL-2003 BIO files.
     Train(newsx::train::TrainArgs),
+    /// Turn JSON Lines results (`extract --jsonl`) into the CSV files.
+    Convert(newsx::convert::ConvertArgs),
 }
 
 fn main() -> ExitCode {
@@ -27,6 +29,7 @@ fn main() -> ExitCode {
         Command::Extract(a) => newsx::pipeline::main(a),
         Command::Eval(a) => newsx::eval::main(a),
         Command::Train(a) => newsx::train::main(a),
+        Command::Convert(a) => newsx::convert::main(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

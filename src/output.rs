@@ -7,13 +7,19 @@
 //! cells (a leading `'` before `= + - @ TAB CR`, stripped again by the readers); an optional UTF-8
 //! BOM for spreadsheet programs (`--excel`); rows sorted by `doc_id, start, end`; files written
 //! under a temporary name and renamed only when complete.
+//!
+//! Memory stays bounded: [`CsvSink`] puts each document's rows on disk as it comes (a JSON line
+//! of [`crate::jsonl`] in a spool that `--resume` reads back) and writes the sorted CSV files
+//! from there at the end, one document at a time ([`CsvWriter`]).
 #![deny(missing_docs)]
 
 use crate::corpus::InputFile;
 use crate::doc::{CharIndex, DocOutput, Document, RelationKind, Span};
+use crate::jsonl::DocRecord;
 use anyhow::Context;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::io::Write;
+use std::io::{BufRead, Seek, Write};
 use std::path::{Path, PathBuf};
 
 /// Columns of `entities.csv`.
@@ -409,46 +415,18 @@ pub fn doc_rows(doc: &Document, out: &DocOutput) -> DocRows {
     }
 }
 
-/// A row buffered by the sink with its sort key.
-type Keyed = ((String, usize, usize), Vec<String>);
-
-/// One output file being prepared: its final and temporary path, and its rows.
-struct Table {
-    path: PathBuf,
-    tmp: PathBuf,
-    columns: &'static [&'static str],
-    rows: Vec<Keyed>,
-}
-
-impl Table {
-    fn new(dir: &Path, name: &str, columns: &'static [&'static str]) -> anyhow::Result<Table> {
-        let path = dir.join(name);
-        let tmp = temp_path(&path);
-        // Create it now so that an unwritable output folder fails before any work.
-        std::fs::File::create(&tmp).with_context(|| format!("{}: cannot create", tmp.display()))?;
-        Ok(Table {
-            path,
-            tmp,
-            columns,
-            rows: Vec::new(),
-        })
-    }
-
-    fn push(&mut self, doc_id: &str, start: usize, end: usize, cells: Vec<String>) {
-        self.rows.push(((doc_id.to_string(), start, end), cells));
-    }
-
-    fn write(&mut self, excel: bool) -> anyhow::Result<()> {
-        // Stable: rows of one key keep the order they were added in.
-        self.rows.sort_by(|a, b| a.0.cmp(&b.0));
-        write_csv_file(
-            &self.path,
-            self.columns,
-            self.rows.iter().map(|r| &r.1),
-            excel,
-        )
-    }
-}
+/// The folder, inside the output folder, where a run keeps the documents it has finished
+/// (`spool.jsonl`, one [`DocRecord`] a line, and `settings.json`) until the CSV files are written.
+pub const PARTIAL_DIR: &str = ".newsx-partial";
+const SPOOL: &str = "spool.jsonl";
+const SETTINGS: &str = "settings.json";
+/// The four files of the contract, in the order [`CsvWriter`] keeps them.
+const FILES: [&str; 4] = [
+    "entities.csv",
+    "quotes.csv",
+    "relations.csv",
+    "documents.csv",
+];
 
 /// The temporary name a CSV file is written under before it is renamed into place.
 fn temp_path(path: &Path) -> PathBuf {
@@ -457,6 +435,24 @@ fn temp_path(path: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// Remove what an interrupted writer left in `dir`: temporary CSV files of any process.
+fn remove_temp_csvs(dir: &Path) -> anyhow::Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let leftover = FILES
+            .iter()
+            .any(|f| name.starts_with(&format!(".{f}.tmp-")));
+        if leftover {
+            std::fs::remove_file(e.path())
+                .with_context(|| format!("{}: cannot remove leftover", e.path().display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Write a CSV file (header, then `rows`, cells as given) under a temporary name, flush and sync
@@ -501,41 +497,338 @@ pub fn write_csv_file<'a>(
     result.with_context(|| format!("{}: cannot write", path.display()))
 }
 
-/// The single writer of an output folder. Collects the rows of every document, then
-/// [`CsvSink::finish`] sorts them and writes `entities.csv`, `quotes.csv`, `relations.csv` and
-/// `documents.csv`, each under a temporary name renamed when complete: an interrupted run leaves
-/// no half-written CSV (and a dropped, unfinished sink removes its temporary files).
-pub struct CsvSink {
-    excel: bool,
-    tables: Vec<Table>,
+/// One CSV file being written under its temporary name.
+struct TableOut {
+    path: PathBuf,
+    tmp: PathBuf,
+    w: Option<csv::Writer<std::io::BufWriter<std::fs::File>>>,
 }
+
+/// Writes the four CSV files of an output folder from [`DocRecord`]s given in `doc_id` order,
+/// one document at a time (memory: one document), each file under a temporary name that
+/// [`CsvWriter::commit`] renames into place. Dropped uncommitted, it removes its temporary files.
+pub struct CsvWriter {
+    tables: Vec<TableOut>,
+    last: Option<String>,
+    committed: bool,
+}
+
+impl CsvWriter {
+    /// Start the four files in `dir` (which must exist); `excel` adds a UTF-8 BOM to each.
+    ///
+    /// # Errors
+    /// A file cannot be created or written.
+    pub fn create(dir: &Path, excel: bool) -> anyhow::Result<CsvWriter> {
+        let columns: [&[&str]; 4] = [
+            &ENTITY_COLUMNS,
+            &QUOTE_COLUMNS,
+            &RELATION_COLUMNS,
+            &DOCUMENT_COLUMNS,
+        ];
+        let mut out = CsvWriter {
+            tables: Vec::new(),
+            last: None,
+            committed: false,
+        };
+        for (name, cols) in FILES.iter().zip(columns) {
+            let path = dir.join(name);
+            let tmp = temp_path(&path);
+            let file = std::fs::File::create(&tmp)
+                .with_context(|| format!("{}: cannot create", tmp.display()))?;
+            let mut buf = std::io::BufWriter::new(file);
+            if excel {
+                buf.write_all(b"\xEF\xBB\xBF")
+                    .with_context(|| format!("{}: cannot write", tmp.display()))?;
+            }
+            let mut w = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(buf);
+            let mut table = TableOut { path, tmp, w: None };
+            w.write_record(cols)
+                .with_context(|| format!("{}: cannot write", table.tmp.display()))?;
+            table.w = Some(w);
+            out.tables.push(table);
+        }
+        Ok(out)
+    }
+
+    /// Write every record of one document (usually one; rows of several records of the same
+    /// `doc_id` are merged by start and end, earlier records first on a tie).
+    ///
+    /// # Errors
+    /// Writing failed, or the documents do not come in increasing `doc_id` order.
+    pub fn write_doc(&mut self, doc_id: &str, records: &[DocRecord]) -> anyhow::Result<()> {
+        if let Some(last) = &self.last {
+            anyhow::ensure!(
+                last.as_str() < doc_id,
+                "documents out of order: {doc_id:?} after {last:?}"
+            );
+        }
+        self.last = Some(doc_id.to_string());
+        let mut tables: [Vec<Keyed>; 4] = Default::default();
+        for rec in records {
+            let rows = rec.to_rows();
+            for r in rows.entities {
+                tables[ENTITIES].push(((r.start, r.end), r.cells()));
+            }
+            for r in rows.quotes {
+                tables[QUOTES].push(((r.start, r.end), r.cells()));
+            }
+            for r in rows.relations {
+                tables[RELATIONS].push(((r.start, r.end), r.cells()));
+            }
+            tables[DOCUMENTS].push(((0, 0), rows.document.cells()));
+        }
+        for (rows, t) in tables.iter_mut().zip(&mut self.tables) {
+            // Stable: rows of one key keep the order they came in.
+            rows.sort_by_key(|r| r.0);
+            let w = t.w.as_mut().expect("open until commit");
+            for (_, cells) in rows.iter() {
+                w.write_record(cells)
+                    .with_context(|| format!("{}: cannot write", t.tmp.display()))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Flush and sync every file, then rename each into place.
+    ///
+    /// # Errors
+    /// Flushing, syncing or renaming failed.
+    pub fn commit(mut self) -> anyhow::Result<()> {
+        for t in &mut self.tables {
+            let w = t.w.take().expect("open until commit");
+            let ctx = || format!("{}: cannot write", t.tmp.display());
+            let buf = w
+                .into_inner()
+                .map_err(|e| anyhow::anyhow!("{}", e.error()))
+                .with_context(ctx)?;
+            let file = buf
+                .into_inner()
+                .map_err(|e| anyhow::anyhow!("{}", e.error()))
+                .with_context(ctx)?;
+            file.sync_all().with_context(ctx)?;
+        }
+        for t in &self.tables {
+            std::fs::rename(&t.tmp, &t.path).with_context(|| {
+                format!("cannot rename {} to {}", t.tmp.display(), t.path.display())
+            })?;
+        }
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for CsvWriter {
+    fn drop(&mut self) {
+        if !self.committed {
+            for t in &self.tables {
+                let _ = std::fs::remove_file(&t.tmp);
+            }
+        }
+    }
+}
+
+/// A row with its sort key inside one document.
+type Keyed = ((usize, usize), Vec<String>);
 
 const ENTITIES: usize = 0;
 const QUOTES: usize = 1;
 const RELATIONS: usize = 2;
 const DOCUMENTS: usize = 3;
 
+/// A document an interrupted run had finished, as [`CsvSink::resume`] found it in the spool.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finished {
+    /// The path it was read from.
+    pub path: String,
+    /// The content hash of that file when it was processed.
+    pub hash: Option<String>,
+    /// Whether it was processed (`ok`) rather than refused.
+    pub ok: bool,
+}
+
+/// What [`CsvSink::resume`] found.
+#[derive(Debug, Default)]
+pub struct Resumed {
+    /// Documents already finished, by `doc_id`.
+    pub finished: HashMap<String, Finished>,
+    /// Why nothing could be resumed (no interrupted run, other settings), for the user.
+    pub note: Option<String>,
+    /// Bytes of a torn last record cut off the spool.
+    pub cut_bytes: u64,
+}
+
+/// The single writer of an output folder. Each document's rows go to disk as it is added (one
+/// JSON line in `OUT/.newsx-partial/spool.jsonl`, with an index of where, kept in memory);
+/// [`CsvSink::finish`] writes `entities.csv`, `quotes.csv`, `relations.csv` and
+/// `documents.csv` from the spool in `doc_id` order, each under a temporary name renamed when
+/// complete, and removes the spool. Memory does not grow with the rows, only with the number of
+/// documents (the index). An interrupted run leaves no half-written CSV; a sink made with
+/// [`CsvSink::create`] and dropped unfinished removes its spool, one made for resuming
+/// ([`CsvSink::create_resumable`], [`CsvSink::resume`]) keeps it for `--resume`.
+pub struct CsvSink {
+    dir: PathBuf,
+    excel: bool,
+    spool_path: PathBuf,
+    spool: Option<std::io::BufWriter<std::fs::File>>,
+    pos: u64,
+    index: BTreeMap<String, Vec<u64>>,
+    keep_on_drop: bool,
+    error: Option<anyhow::Error>,
+    done: bool,
+}
+
 impl CsvSink {
-    /// Prepare writing into `out_dir` (created if missing); `excel` adds a UTF-8 BOM to every file.
+    /// Prepare writing into `out_dir` (created if missing); `excel` adds a UTF-8 BOM to every
+    /// file. What an interrupted run left there (spool, temporary files) is removed.
     ///
     /// # Errors
     /// The folder cannot be created or written to.
     pub fn create(out_dir: &Path, excel: bool) -> anyhow::Result<CsvSink> {
+        Self::fresh(out_dir, excel, None)
+    }
+
+    /// As [`CsvSink::create`], recording `settings` (anything that changes the rows: model,
+    /// limits) for a later [`CsvSink::resume`], and keeping the spool if dropped unfinished.
+    ///
+    /// # Errors
+    /// The folder cannot be created or written to.
+    pub fn create_resumable(
+        out_dir: &Path,
+        excel: bool,
+        settings: &str,
+    ) -> anyhow::Result<CsvSink> {
+        Self::fresh(out_dir, excel, Some(settings))
+    }
+
+    fn fresh(out_dir: &Path, excel: bool, settings: Option<&str>) -> anyhow::Result<CsvSink> {
         std::fs::create_dir_all(out_dir)
             .with_context(|| format!("{}: cannot create output folder", out_dir.display()))?;
-        let mut sink = CsvSink {
+        let partial = out_dir.join(PARTIAL_DIR);
+        if partial.exists() {
+            std::fs::remove_dir_all(&partial)
+                .with_context(|| format!("{}: cannot remove leftover", partial.display()))?;
+        }
+        remove_temp_csvs(out_dir)?;
+        std::fs::create_dir(&partial)
+            .with_context(|| format!("{}: cannot create", partial.display()))?;
+        if let Some(s) = settings {
+            let p = partial.join(SETTINGS);
+            let tmp = partial.join(format!("{SETTINGS}.tmp"));
+            std::fs::write(&tmp, s)
+                .and_then(|_| std::fs::rename(&tmp, &p))
+                .with_context(|| format!("{}: cannot write", p.display()))?;
+        }
+        let spool_path = partial.join(SPOOL);
+        let file = std::fs::File::create(&spool_path)
+            .with_context(|| format!("{}: cannot create", spool_path.display()))?;
+        Ok(CsvSink {
+            dir: out_dir.to_path_buf(),
             excel,
-            tables: Vec::new(),
+            spool_path,
+            spool: Some(std::io::BufWriter::new(file)),
+            pos: 0,
+            index: BTreeMap::new(),
+            keep_on_drop: settings.is_some(),
+            error: None,
+            done: false,
+        })
+    }
+
+    /// Continue the interrupted run in `out_dir` that had the same `settings`: its finished
+    /// documents are kept (a torn last record is cut off), temporary files are removed. With no
+    /// such run (none, or other settings), start afresh and say why in [`Resumed::note`].
+    ///
+    /// # Errors
+    /// The folder or the spool cannot be read or written.
+    pub fn resume(
+        out_dir: &Path,
+        excel: bool,
+        settings: &str,
+    ) -> anyhow::Result<(CsvSink, Resumed)> {
+        let partial = out_dir.join(PARTIAL_DIR);
+        let spool_path = partial.join(SPOOL);
+        let old = std::fs::read_to_string(partial.join(SETTINGS)).ok();
+        let note = match &old {
+            _ if !spool_path.is_file() => Some(format!(
+                "--resume: no interrupted run in {}; starting afresh",
+                out_dir.display()
+            )),
+            None => Some(format!(
+                "--resume: {} has no settings; starting afresh",
+                partial.display()
+            )),
+            Some(s) if s != settings => Some(format!(
+                "--resume: the interrupted run in {} had other settings (model, engine or limits); starting afresh",
+                out_dir.display()
+            )),
+            Some(_) => None,
         };
-        sink.tables
-            .push(Table::new(out_dir, "entities.csv", &ENTITY_COLUMNS)?);
-        sink.tables
-            .push(Table::new(out_dir, "quotes.csv", &QUOTE_COLUMNS)?);
-        sink.tables
-            .push(Table::new(out_dir, "relations.csv", &RELATION_COLUMNS)?);
-        sink.tables
-            .push(Table::new(out_dir, "documents.csv", &DOCUMENT_COLUMNS)?);
-        Ok(sink)
+        if note.is_some() {
+            let sink = Self::fresh(out_dir, excel, Some(settings))?;
+            return Ok((
+                sink,
+                Resumed {
+                    note,
+                    ..Resumed::default()
+                },
+            ));
+        }
+        remove_temp_csvs(out_dir)?;
+        let mut resumed = Resumed::default();
+        let mut index: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+        let ctx = || format!("{}: cannot read", spool_path.display());
+        let total = std::fs::metadata(&spool_path).with_context(ctx)?.len();
+        let mut rd = std::io::BufReader::new(std::fs::File::open(&spool_path).with_context(ctx)?);
+        let mut pos = 0u64;
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            let n = rd.read_until(b'\n', &mut line).with_context(ctx)?;
+            if n == 0 || line.last() != Some(&b'\n') {
+                break; // the end, or a record cut short by the kill
+            }
+            let Ok(rec) = serde_json::from_slice::<DocRecord>(&line) else {
+                break; // a damaged record: it and everything after it is redone
+            };
+            if let Some(id) = rec.doc_id.clone() {
+                resumed.finished.insert(
+                    id.clone(),
+                    Finished {
+                        path: rec.path.clone(),
+                        hash: rec.hash.clone(),
+                        ok: rec.is_ok(),
+                    },
+                );
+                index.insert(id, vec![pos]);
+            }
+            pos += n as u64;
+        }
+        drop(rd);
+        resumed.cut_bytes = total - pos;
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&spool_path)
+            .with_context(|| format!("{}: cannot open", spool_path.display()))?;
+        file.set_len(pos)
+            .with_context(|| format!("{}: cannot truncate", spool_path.display()))?;
+        let mut buf = std::io::BufWriter::new(file);
+        buf.seek(std::io::SeekFrom::Start(pos))?;
+        Ok((
+            CsvSink {
+                dir: out_dir.to_path_buf(),
+                excel,
+                spool_path,
+                spool: Some(buf),
+                pos,
+                index,
+                keep_on_drop: true,
+                error: None,
+                done: false,
+            },
+            resumed,
+        ))
     }
 
     /// Add the results of one document.
@@ -545,49 +838,126 @@ impl CsvSink {
 
     /// Add rows already converted (see [`doc_rows`]).
     pub fn add_rows(&mut self, rows: DocRows) {
-        for r in rows.entities {
-            self.tables[ENTITIES].push(&r.doc_id, r.start, r.end, r.cells());
-        }
-        for r in rows.quotes {
-            self.tables[QUOTES].push(&r.doc_id, r.start, r.end, r.cells());
-        }
-        for r in rows.relations {
-            self.tables[RELATIONS].push(&r.doc_id, r.start, r.end, r.cells());
-        }
-        let d = rows.document;
-        self.tables[DOCUMENTS].push(&d.doc_id, 0, 0, d.cells());
+        self.add_record(&DocRecord::from_rows(&rows), false);
     }
 
     /// Record a document that could not be read or processed: a `documents.csv` row with
     /// `status=error` and the message on one line.
     pub fn add_error(&mut self, f: &InputFile, message: &str) {
-        let row = DocumentRow {
-            doc_id: f.doc_id.clone(),
-            path: f.path.display().to_string(),
-            status: "error".to_string(),
-            error: message.split_whitespace().collect::<Vec<_>>().join(" "),
-            ..DocumentRow::default()
-        };
-        self.tables[DOCUMENTS].push(&row.doc_id, 0, 0, row.cells());
+        let rec = DocRecord::error(
+            Some(f.doc_id.clone()),
+            f.path.display().to_string(),
+            message,
+        );
+        self.add_record(&rec, false);
     }
 
-    /// Sort and write every file, then rename each into place.
+    /// Set the record of a document, replacing any earlier one of the same `doc_id` (a record
+    /// without `doc_id` is ignored).
+    pub fn put(&mut self, rec: &DocRecord) {
+        self.add_record(rec, true);
+    }
+
+    /// Keep only the documents whose `doc_id` passes `keep` (after a resume: drop documents that
+    /// are no longer among the inputs).
+    pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        self.index.retain(|id, _| keep(id));
+    }
+
+    fn add_record(&mut self, rec: &DocRecord, replace: bool) {
+        let Some(id) = rec.doc_id.clone() else {
+            return;
+        };
+        if self.error.is_some() {
+            return;
+        }
+        let mut line = rec.to_line();
+        line.push('\n');
+        let spool = self.spool.as_mut().expect("open until finish");
+        if let Err(e) = spool.write_all(line.as_bytes()) {
+            self.error = Some(
+                anyhow::Error::new(e)
+                    .context(format!("{}: cannot write", self.spool_path.display())),
+            );
+            return;
+        }
+        let offsets = self.index.entry(id).or_default();
+        if replace {
+            offsets.clear();
+        }
+        offsets.push(self.pos);
+        self.pos += line.len() as u64;
+    }
+
+    /// Flush the spool to disk (what is flushed survives a kill or a power loss).
+    ///
+    /// # Errors
+    /// An earlier write, the flush or the sync failed.
+    pub fn checkpoint(&mut self) -> anyhow::Result<()> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        let spool = self.spool.as_mut().expect("open until finish");
+        spool
+            .flush()
+            .and_then(|_| spool.get_ref().sync_data())
+            .with_context(|| format!("{}: cannot write", self.spool_path.display()))
+    }
+
+    /// Write every file from the spool in `doc_id` order, rename each into place, and remove
+    /// the spool.
     ///
     /// # Errors
     /// Writing, flushing or renaming failed.
     pub fn finish(mut self) -> anyhow::Result<()> {
-        let excel = self.excel;
-        for t in &mut self.tables {
-            t.write(excel)?;
+        if let Some(e) = self.error.take() {
+            return Err(e);
         }
+        let spool = self.spool.take().expect("open until finish");
+        spool
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("{}", e.error()))
+            .with_context(|| format!("{}: cannot write", self.spool_path.display()))?;
+        let ctx = || format!("{}: cannot read", self.spool_path.display());
+        let mut rd =
+            std::io::BufReader::new(std::fs::File::open(&self.spool_path).with_context(ctx)?);
+        let mut at = 0u64;
+        let mut out = CsvWriter::create(&self.dir, self.excel)?;
+        let mut line = Vec::new();
+        let mut recs = Vec::new();
+        for (id, offsets) in &self.index {
+            recs.clear();
+            for &off in offsets {
+                if off != at {
+                    rd.seek(std::io::SeekFrom::Start(off)).with_context(ctx)?;
+                }
+                line.clear();
+                let n = rd.read_until(b'\n', &mut line).with_context(ctx)?;
+                at = off + n as u64;
+                let rec: DocRecord = serde_json::from_slice(&line).with_context(|| {
+                    format!(
+                        "{}: damaged record at byte {off}",
+                        self.spool_path.display()
+                    )
+                })?;
+                recs.push(rec);
+            }
+            out.write_doc(id, &recs)?;
+        }
+        out.commit()?;
+        let partial = self.dir.join(PARTIAL_DIR);
+        std::fs::remove_dir_all(&partial)
+            .with_context(|| format!("{}: cannot remove", partial.display()))?;
+        self.done = true;
         Ok(())
     }
 }
 
 impl Drop for CsvSink {
     fn drop(&mut self) {
-        for t in &self.tables {
-            let _ = std::fs::remove_file(&t.tmp); // gone already after a successful finish
+        if !self.done && !self.keep_on_drop {
+            self.spool = None;
+            let _ = std::fs::remove_dir_all(self.dir.join(PARTIAL_DIR));
         }
     }
 }

@@ -4,6 +4,9 @@ mod util;
 
 mod corpus;
 mod eval;
+mod fuzz;
 mod output;
 mod pipeline;
 mod quotes;
+mod spark;
+mod stream;
