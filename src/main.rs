@@ -19,6 +19,8 @@ enum Command {
     Eval(newsx::eval::EvalArgs),
     /// Fine-tune the NER model on CoNLL-2003 BIO files.
     Train(newsx::train::TrainArgs),
+    /// Write a static HTML review of an output folder (and its differences from a gold set).
+    View(newsx::view::ViewArgs),
 }
 
 fn main() -> ExitCode {
@@ -27,6 +29,7 @@ fn main() -> ExitCode {
         Command::Extract(a) => newsx::pipeline::main(a),
         Command::Eval(a) => newsx::eval::main(a),
         Command::Train(a) => newsx::train::main(a),
+        Command::View(a) => newsx::view::main(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
