@@ -7,3 +7,4 @@ mod eval;
 mod output;
 mod pipeline;
 mod quotes;
+mod view;
