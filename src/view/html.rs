@@ -20,7 +20,9 @@ h2{font-size:1.05em;margin:1.2em 0 .3em}
 .wrap{padding:0 1rem 2rem}
 .cols{display:flex;gap:1.5em;align-items:flex-start;flex-wrap:wrap}
 .text{white-space:pre-wrap;overflow-wrap:anywhere;max-width:44em;flex:1 1 36em;background:#fff;padding:1em 1.5em;border:1px solid #ddd;line-height:1.9;font-size:16px}
-aside{flex:1 1 26em;min-width:18em;max-width:60em}
+aside{flex:1 1 26em;min-width:18em;max-width:60em;overflow-x:auto}
+aside table{width:100%}
+table.quotes td:nth-child(3){width:45%}
 .ent{border-radius:3px;padding:1px 0}
 .PER{background:#ffd9a8}.ORG{background:#c9e2ff}.LOC{background:#cdf3cd}.MISC{background:#e6d8ff}
 .q{background:#fff6b8}
