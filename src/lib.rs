@@ -2,7 +2,8 @@
 //!
 //! Pipeline per document: read ([`corpus`]) → tokenise ([`tokenize`]) → NER ([`ner`]) ∥ quotes
 //! ([`quotes`]) → link speakers to entities ([`link`]) → CSV rows ([`output`]).
-//! [`pipeline`] is the only module that uses rayon. [`eval`] scores output folders against gold.
+//! [`pipeline`] is the only module that uses rayon. [`eval`] scores output folders against gold;
+//! [`view`] writes a static HTML review of an output folder.
 
 pub mod conll;
 pub mod convert;
@@ -18,3 +19,4 @@ pub mod pipeline;
 pub mod quotes;
 pub mod text;
 pub mod train;
+pub mod view;

@@ -21,6 +21,8 @@ enum Command {
     Train(newsx::train::TrainArgs),
     /// Turn JSON Lines results (`extract --jsonl`) into the CSV files.
     Convert(newsx::convert::ConvertArgs),
+    /// Write a static HTML review of an output folder (and its differences from a gold set).
+    View(newsx::view::ViewArgs),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
         Command::Eval(a) => newsx::eval::main(a),
         Command::Train(a) => newsx::train::main(a),
         Command::Convert(a) => newsx::convert::main(a),
+        Command::View(a) => newsx::view::main(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -10,3 +10,4 @@ mod pipeline;
 mod quotes;
 mod spark;
 mod stream;
+mod view;
