@@ -224,7 +224,12 @@ fn slow_inputs_scale() {
         let mut e = entities_for(t, &picks);
         let g = newsx::link::merge_aliases(t, &mut e);
         let mut q = newsx::quotes::extract(t);
-        std::hint::black_box(newsx::link::attribute(t, &e, &g, &mut q));
+        std::hint::black_box(newsx::link::attribute(
+            &newsx::text::TextAnalysis::new(t),
+            &e,
+            &g,
+            &mut q,
+        ));
     };
     let mut worst: f64 = 0.0;
     for (target, f) in [("quotes", &quotes as &dyn Fn(&str)), ("link_step", &link)] {
@@ -345,7 +350,7 @@ fn quotes() {
 
 /// Entities on random word runs of `text` (what NER could give), non-overlapping, sorted.
 fn entities_for(text: &str, picks: &[(u8, u8, u8)]) -> Vec<Entity> {
-    let words = newsx::tokenize::split_words(text);
+    let words = newsx::text::words::split_words(text);
     let mut out = Vec::new();
     let mut next = 0usize;
     for &(skip, len, label) in picks {
@@ -377,7 +382,12 @@ fn link(text: &str, picks: &[(u8, u8, u8)]) -> Result<(), TestCaseError> {
         );
     }
     let mut quotes = newsx::quotes::extract(text);
-    let relations = newsx::link::attribute(text, &entities, &groups, &mut quotes);
+    let relations = newsx::link::attribute(
+        &newsx::text::TextAnalysis::new(text),
+        &entities,
+        &groups,
+        &mut quotes,
+    );
     for r in &relations {
         prop_assert!(r.subject < groups.len());
         prop_assert!(
@@ -407,7 +417,12 @@ fn link_step() {
         let mut e = entities_for(t, &picks);
         let g = newsx::link::merge_aliases(t, &mut e);
         let mut q = newsx::quotes::extract(t);
-        std::hint::black_box(newsx::link::attribute(t, &e, &g, &mut q));
+        std::hint::black_box(newsx::link::attribute(
+            &newsx::text::TextAnalysis::new(t),
+            &e,
+            &g,
+            &mut q,
+        ));
     };
     let slow = Slowest::new("link", &run);
     campaign("link_step", (long_text(), picks), |(t, p)| {
