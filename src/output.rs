@@ -1102,6 +1102,41 @@ impl CsvTable {
         })
     }
 
+    /// The start and end cells of a row (columns `sc`, `ec`): both required, `start <= end`.
+    ///
+    /// # Errors
+    /// A cell is empty or not a number, or the end is before the start.
+    pub fn span(
+        &self,
+        line: u64,
+        row: &[String],
+        sc: usize,
+        ec: usize,
+    ) -> Result<(usize, usize), CsvError> {
+        let s = self.number(line, row, Some(sc))?;
+        let e = self.number(line, row, Some(ec))?;
+        let (Some(s), Some(e)) = (s, e) else {
+            let col = if s.is_none() { sc } else { ec };
+            return Err(self.error(line, Some(col), format!("{} is empty", self.header[col])));
+        };
+        if e < s {
+            return Err(self.error(line, Some(ec), format!("end {e} is before start {s}")));
+        }
+        Ok((s, e))
+    }
+
+    /// The `doc_id` cell of a row (column `dc`), trimmed.
+    ///
+    /// # Errors
+    /// The cell is empty.
+    pub fn doc_id<'a>(&self, line: u64, row: &'a [String], dc: usize) -> Result<&'a str, CsvError> {
+        let d = self.cell(row, Some(dc)).trim();
+        if d.is_empty() {
+            return Err(self.error(line, Some(dc), "doc_id is empty".into()));
+        }
+        Ok(d)
+    }
+
     /// An error at a record and column.
     pub fn error(&self, line: u64, col: Option<usize>, message: String) -> CsvError {
         CsvError {

@@ -253,6 +253,14 @@ pub struct RunSummary {
     pub seconds: f64,
 }
 
+/// The pool that documents (or JSON lines) are processed on.
+fn thread_pool(threads: usize) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start the thread pool")
+}
+
 /// Process `inputs` into `sink` on `threads` threads, one chunk at a time: each chunk's records
 /// go to the sink's spool in input order and are flushed to disk before the next chunk starts.
 /// Documents in `finished` (from [`CsvSink::resume`]) whose file is unchanged are skipped.
@@ -267,10 +275,7 @@ pub fn run(
     bar: &ProgressBar,
     warn: bool,
 ) -> Result<RunSummary> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .context("cannot start the thread pool")?;
+    let pool = thread_pool(threads)?;
     let started = Instant::now();
     let mut s = RunSummary::default();
     for chunk in inputs.chunks(CHUNK) {
@@ -340,10 +345,7 @@ pub fn run_jsonl(
     limits: Limits,
     warn: bool,
 ) -> Result<RunSummary> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .context("cannot start the thread pool")?;
+    let pool = thread_pool(threads)?;
     let started = Instant::now();
     let mut s = RunSummary::default();
     // A JSON string escapes a byte in at most 6 bytes (\u0000).

@@ -155,19 +155,7 @@ fn span_of(
     sc: usize,
     ec: usize,
 ) -> Result<Option<(usize, usize)>> {
-    let s = t.number(line, row, Some(sc))?;
-    let e = t.number(line, row, Some(ec))?;
-    let (Some(s), Some(e)) = (s, e) else {
-        let col = if s.is_none() { sc } else { ec };
-        return Err(t
-            .error(line, Some(col), format!("{} is empty", t.header[col]))
-            .into());
-    };
-    if e < s {
-        return Err(t
-            .error(line, Some(ec), format!("end {e} is before start {s}"))
-            .into());
-    }
+    let (s, e) = t.span(line, row, sc, ec)?;
     Ok((e > s).then_some((s, e)))
 }
 
@@ -180,10 +168,7 @@ fn row_key(
     what: &str,
     warn: &mut Warnings,
 ) -> Result<Option<(String, usize, usize)>> {
-    let doc_id = t.cell(row, Some(dc)).trim().to_string();
-    if doc_id.is_empty() {
-        return Err(t.error(line, Some(dc), "doc_id is empty".into()).into());
-    }
+    let doc_id = t.doc_id(line, row, dc)?.to_string();
     let Some((start, end)) = span_of(t, line, row, sc, ec)? else {
         let msg = format!("{}: empty {what} span (row ignored)", t.path.display());
         warn.add(msg, format!("line {line}"));

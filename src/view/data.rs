@@ -109,24 +109,6 @@ pub struct Batch {
     pub files: Vec<&'static str>,
 }
 
-/// Start and end columns of a row, both required, `start <= end`.
-fn span(
-    t: &CsvTable,
-    line: u64,
-    row: &[String],
-    sc: usize,
-    ec: usize,
-) -> Result<(usize, usize), CsvError> {
-    let s = t.number(line, row, Some(sc))?;
-    let e = t.number(line, row, Some(ec))?;
-    match (s, e) {
-        (Some(s), Some(e)) if s <= e => Ok((s, e)),
-        (Some(s), Some(e)) => Err(t.error(line, Some(ec), format!("end {e} is before start {s}"))),
-        (None, _) => Err(t.error(line, Some(sc), "start is empty".into())),
-        (_, None) => Err(t.error(line, Some(ec), "end is empty".into())),
-    }
-}
-
 /// An optional span: both cells empty is `None`; one of them empty, or `end < start`, is an
 /// error.
 fn opt_span(
@@ -142,14 +124,6 @@ fn opt_span(
         (Some(s), Some(e)) => Err(t.error(line, ec, format!("end {e} is before start {s}"))),
         _ => Err(t.error(line, sc, "only one end of the span is given".into())),
     }
-}
-
-fn doc_id<'a>(t: &CsvTable, line: u64, row: &'a [String], dc: usize) -> Result<&'a str, CsvError> {
-    let d = t.cell(row, Some(dc)).trim();
-    if d.is_empty() {
-        return Err(t.error(line, Some(dc), "doc_id is empty".into()));
-    }
-    Ok(d)
 }
 
 /// Read the folder `dir`: `entities.csv`, `quotes.csv`, `relations.csv`, `documents.csv`, each
@@ -182,7 +156,7 @@ pub fn read_batch(dir: &Path) -> anyhow::Result<Batch> {
         let col = |n| t.column(n);
         let (pc, sc, cc, ec) = (col("path"), col("status"), col("chars"), col("error"));
         for (line, row) in &t.rows {
-            let d = doc_id(&t, *line, row, dc)?;
+            let d = t.doc_id(*line, row, dc)?;
             b.docs.entry(d.to_string()).or_default().status = Some(DocStatus {
                 path: t.cell(row, pc).to_string(),
                 status: t.cell(row, sc).trim().to_string(),
@@ -208,8 +182,8 @@ pub fn read_batch(dir: &Path) -> anyhow::Result<Batch> {
             col("score"),
         );
         for (line, row) in &t.rows {
-            let d = doc_id(&t, *line, row, dc)?;
-            let (start, end) = span(&t, *line, row, sc, ec)?;
+            let d = t.doc_id(*line, row, dc)?;
+            let (start, end) = t.span(*line, row, sc, ec)?;
             b.docs
                 .entry(d.to_string())
                 .or_default()
@@ -232,8 +206,8 @@ pub fn read_batch(dir: &Path) -> anyhow::Result<Batch> {
         let (dc, sc, ec) = (t.require("doc_id")?, t.require("start")?, t.require("end")?);
         let col = |n| t.column(n);
         for (line, row) in &t.rows {
-            let d = doc_id(&t, *line, row, dc)?;
-            let (start, end) = span(&t, *line, row, sc, ec)?;
+            let d = t.doc_id(*line, row, dc)?;
+            let (start, end) = t.span(*line, row, sc, ec)?;
             let cell = |n| t.cell(row, col(n)).to_string();
             let q = QuoteRec {
                 line: *line,
@@ -259,7 +233,7 @@ pub fn read_batch(dir: &Path) -> anyhow::Result<Batch> {
         let dc = t.require("doc_id")?;
         let col = |n| t.column(n);
         for (line, row) in &t.rows {
-            let d = doc_id(&t, *line, row, dc)?;
+            let d = t.doc_id(*line, row, dc)?;
             let cell = |n| t.cell(row, col(n)).to_string();
             b.docs
                 .entry(d.to_string())
