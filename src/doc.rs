@@ -84,18 +84,25 @@ impl Label {
     }
 }
 
-/// One entity mention found in a document.
+/// One named-entity mention found by the NER stage.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entity {
+pub struct Mention {
     /// Where it stands.
     pub span: Span,
     /// Its class.
     pub label: Label,
     /// Confidence in [0, 1].
     pub score: f32,
-    /// Index of the entity (alias group) this mention belongs to; `E{n+1}` in the CSV.
-    pub entity: usize,
 }
+
+/// An entity of one document (the mentions that name one person, organisation, place or thing):
+/// `E{n+1}` in the CSV for `EntityId(n)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EntityId(pub usize);
+
+/// A quote of one document: `Q{n+1}` in the CSV for `QuoteId(n)` (its index in text order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct QuoteId(pub usize);
 
 /// Kind of quotation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -119,7 +126,7 @@ impl QuoteKind {
     }
 }
 
-/// One quotation with its cue and speaker mention.
+/// One quotation with its cue and speaker mention, as the quote stage finds it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quote {
     /// Direct, mixed or indirect.
@@ -130,11 +137,18 @@ pub struct Quote {
     pub cue: Option<Span>,
     /// The speaker mention near the quote.
     pub speaker: Option<Span>,
-    /// Entity index the speaker resolves to (filled by the link step).
-    pub speaker_entity: Option<usize>,
+    /// Confidence in [0, 1] of the quote itself.
+    pub score: f32,
+}
+
+/// Who said a quote, as the link step resolves it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Attribution {
+    /// The entity the speaker mention resolves to.
+    pub entity: Option<EntityId>,
     /// The speaker's canonical name, or the mention text for an unnamed speaker.
-    pub speaker_name: Option<String>,
-    /// Confidence in [0, 1].
+    pub name: Option<String>,
+    /// Confidence in [0, 1] of the quote with its speaker.
     pub score: f32,
 }
 
@@ -150,12 +164,12 @@ pub enum RelationKind {
 /// A relation between an entity and a quote or role.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Relation {
-    /// Subject entity index.
-    pub subject: usize,
+    /// Subject entity.
+    pub subject: EntityId,
     /// Relation type.
     pub kind: RelationKind,
-    /// Object quote index (for `Said`).
-    pub quote: Option<usize>,
+    /// Object quote (for `Said`).
+    pub quote: Option<QuoteId>,
     /// Literal object text (for `HasRole`).
     pub object_text: Option<String>,
     /// Evidence span.
@@ -164,24 +178,42 @@ pub struct Relation {
     pub score: f32,
 }
 
-/// An entity (alias group): its canonical name and label.
+/// An entity: its canonical name and label.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EntityGroup {
+pub struct Entity {
     /// Canonical name: the longest full-name mention.
     pub canonical: String,
     /// Majority label.
     pub label: Label,
 }
 
+/// The entities of a document and which one each mention names (alias merging's result).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Entities {
+    /// The entities in first-mention order, indexed by [`EntityId`].
+    pub list: Vec<Entity>,
+    /// For each mention (same index as the mentions), its entity.
+    pub of_mention: Vec<EntityId>,
+}
+
+impl Entities {
+    /// The entity `id` (panics when out of range).
+    pub fn get(&self, id: EntityId) -> &Entity {
+        &self.list[id.0]
+    }
+}
+
 /// Everything extracted from one document; all that crosses from workers to the writer.
 #[derive(Debug, Clone, Default)]
 pub struct DocOutput {
     /// Mentions sorted by span.
-    pub entities: Vec<Entity>,
-    /// Alias groups, indexed by `Entity::entity`.
-    pub groups: Vec<EntityGroup>,
-    /// Quotes sorted by span.
+    pub mentions: Vec<Mention>,
+    /// The entities and the entity of each mention.
+    pub entities: Entities,
+    /// Quotes sorted by span, indexed by [`QuoteId`].
     pub quotes: Vec<Quote>,
+    /// The speaker of each quote (same index as `quotes`).
+    pub attributions: Vec<Attribution>,
     /// Relations.
     pub relations: Vec<Relation>,
 }

@@ -14,7 +14,7 @@
 #![deny(missing_docs)]
 
 use crate::corpus::InputFile;
-use crate::doc::{CharIndex, DocOutput, Document, RelationKind, Span};
+use crate::doc::{CharIndex, DocOutput, Document, EntityId, RelationKind, Span};
 use crate::jsonl::DocRecord;
 use anyhow::Context;
 use std::collections::{BTreeMap, HashMap};
@@ -304,11 +304,12 @@ pub fn doc_rows(doc: &Document, out: &DocOutput) -> DocRows {
     let ix = doc.char_index();
     let text = doc.text.as_str();
     let id = &doc.id;
-    let eid = |n: usize| format!("E{}", n + 1);
+    let eid = |n: EntityId| format!("E{}", n.0 + 1);
     let mut entities: Vec<EntityRow> = out
-        .entities
+        .mentions
         .iter()
-        .map(|e| {
+        .zip(&out.entities.of_mention)
+        .map(|(e, &entity)| {
             let (start, end) = chars_of(&ix, text, e.span);
             EntityRow {
                 doc_id: id.clone(),
@@ -316,10 +317,11 @@ pub fn doc_rows(doc: &Document, out: &DocOutput) -> DocRows {
                 end,
                 text: slice(text, e.span).to_string(),
                 label: e.label.as_str().to_string(),
-                entity_id: eid(e.entity),
+                entity_id: eid(entity),
                 canonical: out
-                    .groups
-                    .get(e.entity)
+                    .entities
+                    .list
+                    .get(entity.0)
                     .map(|g| g.canonical.clone())
                     .unwrap_or_default(),
                 score: Some(f64::from(e.score)),
@@ -339,6 +341,7 @@ pub fn doc_rows(doc: &Document, out: &DocOutput) -> DocRows {
         .iter()
         .map(|&i| {
             let q = &out.quotes[i];
+            let a = out.attributions.get(i).cloned().unwrap_or_default();
             let (start, end) = chars_of(&ix, text, q.span);
             let cue = q.cue.map(|s| chars_of(&ix, text, s));
             let sp = q.speaker.map(|s| chars_of(&ix, text, s));
@@ -361,9 +364,9 @@ pub fn doc_rows(doc: &Document, out: &DocOutput) -> DocRows {
                     .unwrap_or_default(),
                 speaker_start: sp.map(|c| c.0),
                 speaker_end: sp.map(|c| c.1),
-                speaker_entity_id: q.speaker_entity.map(eid).unwrap_or_default(),
-                speaker: q.speaker_name.clone().unwrap_or_default(),
-                score: Some(f64::from(q.score)),
+                speaker_entity_id: a.entity.map(eid).unwrap_or_default(),
+                speaker: a.name.unwrap_or_default(),
+                score: Some(f64::from(a.score)),
             }
         })
         .collect();
@@ -379,7 +382,7 @@ pub fn doc_rows(doc: &Document, out: &DocOutput) -> DocRows {
                 RelationKind::Said => (
                     "said",
                     r.quote
-                        .and_then(|q| qnum.get(q))
+                        .and_then(|q| qnum.get(q.0))
                         .map(|n| format!("Q{n}"))
                         .unwrap_or_default(),
                 ),
@@ -1151,7 +1154,9 @@ impl CsvTable {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doc::{Entity, EntityGroup, Label, Quote, QuoteKind, Relation};
+    use crate::doc::{
+        Attribution, Entities, Entity, Label, Mention, Quote, QuoteId, QuoteKind, Relation,
+    };
 
     #[test]
     fn guard_round_trip() {
@@ -1216,37 +1221,41 @@ mod tests {
         let ann = b("Ann Lee");
         let lee2 = Span::new(text.rfind("Lee").unwrap(), text.rfind("Lee").unwrap() + 3);
         let out = DocOutput {
-            entities: vec![
-                Entity {
+            mentions: vec![
+                Mention {
                     span: lee2,
                     label: Label::Per,
                     score: 0.5,
-                    entity: 0,
                 },
-                Entity {
+                Mention {
                     span: ann,
                     label: Label::Per,
                     score: 0.9,
-                    entity: 0,
                 },
             ],
-            groups: vec![EntityGroup {
-                canonical: "Ann Lee".into(),
-                label: Label::Per,
-            }],
+            entities: Entities {
+                list: vec![Entity {
+                    canonical: "Ann Lee".into(),
+                    label: Label::Per,
+                }],
+                of_mention: vec![EntityId(0), EntityId(0)],
+            },
             quotes: vec![Quote {
                 kind: QuoteKind::Direct,
                 span: b("Go,"),
                 cue: Some(b("said")),
                 speaker: Some(ann),
-                speaker_entity: Some(0),
-                speaker_name: Some("Ann Lee".into()),
+                score: 0.9,
+            }],
+            attributions: vec![Attribution {
+                entity: Some(EntityId(0)),
+                name: Some("Ann Lee".into()),
                 score: 0.8,
             }],
             relations: vec![Relation {
-                subject: 0,
+                subject: EntityId(0),
                 kind: RelationKind::Said,
-                quote: Some(0),
+                quote: Some(QuoteId(0)),
                 object_text: None,
                 span: b("said Ann Lee"),
                 score: 0.8,

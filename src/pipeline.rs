@@ -5,9 +5,7 @@
 //! Inside a document the NER stage and the quote stage run side by side (`rayon::join`), then the
 //! link step joins them: alias merging gives entity ids, speakers resolve to entities.
 
-use crate::corpus::{
-    collect_inputs, content_hash, decode_document, read_bytes, read_document, InputFile,
-};
+use crate::corpus::{collect_inputs, content_hash, decode_document, read_bytes, InputFile};
 use crate::doc::{DocOutput, Document};
 use crate::jsonl::{read_input_line, DocRecord, Line, LineReader};
 use crate::ner::Ner;
@@ -99,58 +97,24 @@ impl Default for Limits {
     }
 }
 
-/// What one document gave.
-pub enum DocResult {
-    /// Processed.
-    Ok {
-        /// The document.
-        doc: Document,
-        /// Its extraction.
-        out: DocOutput,
-        /// Whitespace-separated words (the throughput figure's unit).
-        words: usize,
-        /// Warnings (e.g. unbalanced quotation marks), each naming a position.
-        warnings: Vec<String>,
-    },
-    /// Could not be read or processed; the message names the file and position.
-    Err(String),
-}
-
 /// Run every stage on one document's text.
 pub fn process_text(ner: &Ner, text: &str) -> Result<(DocOutput, Vec<String>)> {
     let analysis = TextAnalysis::new(text);
-    let (entities, mut quotes) =
-        rayon::join(|| ner.recognize(&analysis), || quotes::find(&analysis));
-    let mut entities = entities?;
-    let groups = link::merge_aliases(text, &mut entities);
-    let relations = link::attribute(&analysis, &entities, &groups, &mut quotes);
+    let (mentions, quotes) = rayon::join(|| ner.recognize(&analysis), || quotes::find(&analysis));
+    let mentions = mentions?;
+    let entities = link::merge_aliases(text, &mentions);
+    let linked = link::attribute(&analysis, &mentions, &entities, &quotes);
     let warnings = analysis.warnings;
     Ok((
         DocOutput {
+            mentions,
             entities,
-            groups,
             quotes,
-            relations,
+            attributions: linked.attributions,
+            relations: linked.relations,
         },
         warnings,
     ))
-}
-
-/// Read and process one input file.
-pub fn process_file(ner: &Ner, f: &InputFile, max_bytes: u64) -> DocResult {
-    let doc = match read_document(f, max_bytes) {
-        Ok(d) => d,
-        Err(e) => return DocResult::Err(e.to_string()),
-    };
-    match process_text(ner, &doc.text) {
-        Ok((out, warnings)) => DocResult::Ok {
-            words: doc.text.split_whitespace().count(),
-            doc,
-            out,
-            warnings,
-        },
-        Err(e) => DocResult::Err(format!("{}: {e:#}", f.path.display())),
-    }
 }
 
 /// Refuse a text of more than `max_pieces` WordPieces, before the model sees it. Pieces are

@@ -9,7 +9,7 @@
 //! Inputs that once broke something live in `tests/fuzz-regressions/<target>/` and are replayed
 //! by `regressions_replay`.
 
-use newsx::doc::{Entity, Label, Span};
+use newsx::doc::{Label, Mention, Span};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::path::{Path, PathBuf};
@@ -221,14 +221,14 @@ fn slow_inputs_scale() {
         let picks: Vec<(u8, u8, u8)> = (0..400u32)
             .map(|i| ((i % 3) as u8, (i % 5) as u8, (i % 7) as u8))
             .collect();
-        let mut e = entities_for(t, &picks);
-        let g = newsx::link::merge_aliases(t, &mut e);
-        let mut q = newsx::quotes::extract(t);
+        let m = mentions_for(t, &picks);
+        let e = newsx::link::merge_aliases(t, &m);
+        let q = newsx::quotes::extract(t);
         std::hint::black_box(newsx::link::attribute(
             &newsx::text::TextAnalysis::new(t),
+            &m,
             &e,
-            &g,
-            &mut q,
+            &q,
         ));
     };
     let mut worst: f64 = 0.0;
@@ -348,8 +348,8 @@ fn quotes() {
     slow.report();
 }
 
-/// Entities on random word runs of `text` (what NER could give), non-overlapping, sorted.
-fn entities_for(text: &str, picks: &[(u8, u8, u8)]) -> Vec<Entity> {
+/// Mentions on random word runs of `text` (what NER could give), non-overlapping, sorted.
+fn mentions_for(text: &str, picks: &[(u8, u8, u8)]) -> Vec<Mention> {
     let words = newsx::text::words::split_words(text);
     let mut out = Vec::new();
     let mut next = 0usize;
@@ -359,11 +359,10 @@ fn entities_for(text: &str, picks: &[(u8, u8, u8)]) -> Vec<Entity> {
         if end > words.len() {
             break;
         }
-        out.push(Entity {
+        out.push(Mention {
             span: Span::new(words[start].start, words[end - 1].end),
             label: Label::ALL[usize::from(label % 4)],
             score: f32::from(label) / 255.0,
-            entity: 0,
         });
         next = end;
     }
@@ -371,38 +370,37 @@ fn entities_for(text: &str, picks: &[(u8, u8, u8)]) -> Vec<Entity> {
 }
 
 fn link(text: &str, picks: &[(u8, u8, u8)]) -> Result<(), TestCaseError> {
-    let mut entities = entities_for(text, picks);
-    let groups = newsx::link::merge_aliases(text, &mut entities);
-    for e in &entities {
-        prop_assert!(
-            e.entity < groups.len(),
-            "entity {} of {} groups",
-            e.entity,
-            groups.len()
-        );
+    let mentions = mentions_for(text, picks);
+    let entities = newsx::link::merge_aliases(text, &mentions);
+    let n = entities.list.len();
+    prop_assert_eq!(entities.of_mention.len(), mentions.len());
+    for e in &entities.of_mention {
+        prop_assert!(e.0 < n, "entity {} of {}", e.0, n);
     }
-    let mut quotes = newsx::quotes::extract(text);
-    let relations = newsx::link::attribute(
+    let quotes = newsx::quotes::extract(text);
+    let linked = newsx::link::attribute(
         &newsx::text::TextAnalysis::new(text),
+        &mentions,
         &entities,
-        &groups,
-        &mut quotes,
+        &quotes,
     );
-    for r in &relations {
-        prop_assert!(r.subject < groups.len());
+    prop_assert_eq!(linked.attributions.len(), quotes.len());
+    for r in &linked.relations {
+        prop_assert!(r.subject.0 < n);
         prop_assert!(
             r.span.end <= text.len()
                 && text.is_char_boundary(r.span.start)
                 && text.is_char_boundary(r.span.end)
         );
         if let Some(q) = r.quote {
-            prop_assert!(q < quotes.len());
+            prop_assert!(q.0 < quotes.len());
         }
     }
-    for q in &quotes {
-        if let Some(e) = q.speaker_entity {
-            prop_assert!(e < groups.len());
+    for a in &linked.attributions {
+        if let Some(e) = a.entity {
+            prop_assert!(e.0 < n);
         }
+        prop_assert!((0.0..=1.0).contains(&a.score));
     }
     Ok(())
 }
@@ -414,14 +412,14 @@ fn link_step() {
         let picks: Vec<(u8, u8, u8)> = (0..400u32)
             .map(|i| ((i % 3) as u8, (i % 5) as u8, (i % 7) as u8))
             .collect();
-        let mut e = entities_for(t, &picks);
-        let g = newsx::link::merge_aliases(t, &mut e);
-        let mut q = newsx::quotes::extract(t);
+        let m = mentions_for(t, &picks);
+        let e = newsx::link::merge_aliases(t, &m);
+        let q = newsx::quotes::extract(t);
         std::hint::black_box(newsx::link::attribute(
             &newsx::text::TextAnalysis::new(t),
+            &m,
             &e,
-            &g,
-            &mut q,
+            &q,
         ));
     };
     let slow = Slowest::new("link", &run);

@@ -2,7 +2,10 @@
 //! trip through a real spreadsheet program (LibreOffice).
 
 use crate::util::{read_csv, tempdir};
-use newsx::doc::{DocOutput, Document, Entity, EntityGroup, Label, Quote, QuoteKind, Span};
+use newsx::doc::{
+    Attribution, DocOutput, Document, Entities, Entity, EntityId, Label, Mention, Quote, QuoteKind,
+    Span,
+};
 use newsx::output::{unguard, CsvSink, CsvTable};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -22,47 +25,50 @@ fn tricky() -> (Document, DocOutput) {
         text: text.into(),
     };
     let out = DocOutput {
-        entities: vec![
-            Entity {
+        mentions: vec![
+            Mention {
                 span: span(text, "@home"),
                 label: Label::Loc,
                 score: 0.5,
-                entity: 1,
             },
-            Entity {
+            Mention {
                 span: span(text, "Zo\u{eb} M\u{fc}ller"),
                 label: Label::Per,
                 score: 0.9,
-                entity: 0,
             },
-            Entity {
+            Mention {
                 span: span(text, "=SUM(A1)"),
                 label: Label::Misc,
                 score: 0.25,
-                entity: 2,
             },
         ],
-        groups: vec![
-            EntityGroup {
-                canonical: "Zo\u{eb} M\u{fc}ller".into(),
-                label: Label::Per,
-            },
-            EntityGroup {
-                canonical: "@home".into(),
-                label: Label::Loc,
-            },
-            EntityGroup {
-                canonical: "=SUM(A1)".into(),
-                label: Label::Misc,
-            },
-        ],
+        entities: Entities {
+            list: vec![
+                Entity {
+                    canonical: "Zo\u{eb} M\u{fc}ller".into(),
+                    label: Label::Per,
+                },
+                Entity {
+                    canonical: "@home".into(),
+                    label: Label::Loc,
+                },
+                Entity {
+                    canonical: "=SUM(A1)".into(),
+                    label: Label::Misc,
+                },
+            ],
+            of_mention: vec![EntityId(1), EntityId(0), EntityId(2)],
+        },
         quotes: vec![Quote {
             kind: QuoteKind::Direct,
             span: span(text, "-5 points,"),
             cue: Some(span(text, "said")),
             speaker: Some(span(text, "Zo\u{eb} M\u{fc}ller")),
-            speaker_entity: Some(0),
-            speaker_name: Some("Zo\u{eb} M\u{fc}ller".into()),
+            score: 0.9,
+        }],
+        attributions: vec![Attribution {
+            entity: Some(EntityId(0)),
+            name: Some("Zo\u{eb} M\u{fc}ller".into()),
             score: 0.75,
         }],
         relations: vec![],

@@ -1,7 +1,7 @@
 //! Quote stage end to end: `quotes::extract`, then `link::merge_aliases` and `link::attribute`
 //! with hand-placed entities standing in for the NER stage.
 
-use newsx::doc::{Entity, Label, QuoteKind, RelationKind, Span};
+use newsx::doc::{EntityId, Label, Mention, QuoteKind, RelationKind, Span};
 use newsx::{link, quotes};
 
 /// An article built like the project's sample: an unnamed official, an apposition, a surname,
@@ -14,7 +14,7 @@ Meanwhile, senior Hamas official Osama Hamdan issued a statement. Speaking in a 
 He further argued that Israel’s insistence on extending the first stage was an attempt to sidestep its obligations. “The occupation seeks to derail the deal,” Hamdan asserted.\n\
 Israeli Prime Minister Benjamin Netanyahu ordered a halt to the entry of goods.";
 
-fn entities(text: &str) -> Vec<Entity> {
+fn mentions(text: &str) -> Vec<Mention> {
     let per = [
         "Barak Ravid",
         "Adam Boehler",
@@ -43,15 +43,14 @@ fn entities(text: &str) -> Vec<Entity> {
                 // Skip a surname inside an already listed full name.
                 if out
                     .iter()
-                    .any(|e: &Entity| e.span.start <= start && end <= e.span.end)
+                    .any(|e: &Mention| e.span.start <= start && end <= e.span.end)
                 {
                     continue;
                 }
-                out.push(Entity {
+                out.push(Mention {
                     span: Span::new(start, end),
                     label,
                     score: 0.9,
-                    entity: 0,
                 });
             }
         }
@@ -63,57 +62,50 @@ fn entities(text: &str) -> Vec<Entity> {
 #[test]
 fn sample_speakers_are_resolved() {
     let text = ARTICLE;
-    let mut qs = quotes::extract(text);
-    let mut ents = entities(text);
-    let groups = link::merge_aliases(text, &mut ents);
-    let rels = link::attribute(
-        &newsx::text::TextAnalysis::new(text),
-        &ents,
-        &groups,
-        &mut qs,
-    );
+    let qs = quotes::extract(text);
+    let ments = mentions(text);
+    let ents = link::merge_aliases(text, &ments);
+    let linked = link::attribute(&newsx::text::TextAnalysis::new(text), &ments, &ents, &qs);
+    let rels = &linked.relations;
 
     let find = |needle: &str| {
-        qs.iter()
-            .find(|q| q.span.as_str(text).contains(needle))
-            .unwrap_or_else(|| panic!("no quote with {needle:?}: {qs:?}"))
+        let i = qs
+            .iter()
+            .position(|q| q.span.as_str(text).contains(needle))
+            .unwrap_or_else(|| panic!("no quote with {needle:?}: {qs:?}"));
+        (&qs[i], &linked.attributions[i])
     };
-    let official = find("there has been no breakthrough");
+    let (official, who) = find("there has been no breakthrough");
     assert_eq!(official.kind, QuoteKind::Direct);
-    assert_eq!(official.speaker_entity, None);
-    assert_eq!(
-        official.speaker_name.as_deref(),
-        Some("an Israeli official")
-    );
+    assert_eq!(who.entity, None);
+    assert_eq!(who.name.as_deref(), Some("an Israeli official"));
 
-    let occupation = find("The occupation seeks");
+    let (occupation, who) = find("The occupation seeks");
     assert_eq!(occupation.kind, QuoteKind::Direct);
-    let g = occupation.speaker_entity.expect("Hamdan resolved");
-    assert_eq!(groups[g].canonical, "Osama Hamdan");
+    let g = who.entity.expect("Hamdan resolved");
+    assert_eq!(ents.get(g).canonical, "Osama Hamdan");
 
-    let argued = find("Israel’s insistence");
+    let (argued, who) = find("Israel’s insistence");
     assert_eq!(argued.kind, QuoteKind::Indirect);
     assert_eq!(argued.speaker.unwrap().as_str(text), "He");
-    assert_eq!(argued.speaker_name.as_deref(), Some("Osama Hamdan"));
+    assert_eq!(who.name.as_deref(), Some("Osama Hamdan"));
 
-    let stated = find("Israel was not informed");
-    assert_eq!(stated.speaker_name.as_deref(), Some("Barak Ravid"));
+    let (_, who) = find("Israel was not informed");
+    assert_eq!(who.name.as_deref(), Some("Barak Ravid"));
 
-    let report = find("the negotiations were led");
+    let (report, _) = find("the negotiations were led");
     assert_eq!(report.cue.unwrap().as_str(text), "According to");
 
     // Relations: `said` for each resolved quote, `has_role` from titles and appositions.
     let said = rels.iter().filter(|r| r.kind == RelationKind::Said).count();
-    assert_eq!(
-        said,
-        qs.iter().filter(|q| q.speaker_entity.is_some()).count()
-    );
+    let resolved = linked.attributions.iter().filter(|a| a.entity.is_some());
+    assert_eq!(said, resolved.count());
     let roles: Vec<(&str, &str)> = rels
         .iter()
         .filter(|r| r.kind == RelationKind::HasRole)
         .map(|r| {
             (
-                groups[r.subject].canonical.as_str(),
+                ents.get(r.subject).canonical.as_str(),
                 r.object_text.as_deref().unwrap(),
             )
         })
@@ -129,7 +121,7 @@ fn sample_speakers_are_resolved() {
     ] {
         assert!(roles.contains(&want), "{want:?} not in {roles:?}");
     }
-    for r in &rels {
+    for r in rels {
         assert!(r.span.end <= text.len() && r.span.start < r.span.end);
         assert!((0.0..=1.0).contains(&r.score));
     }
@@ -138,31 +130,26 @@ fn sample_speakers_are_resolved() {
 #[test]
 fn same_surname_different_people_stay_apart() {
     let text = "John Smith met Jane Smith. “We disagree,” Jane Smith said. “We will see,” John Smith said.";
-    let mut ents = Vec::new();
+    let mut ments = Vec::new();
     for (start, _) in text
         .match_indices("John Smith")
         .chain(text.match_indices("Jane Smith"))
     {
-        ents.push(Entity {
+        ments.push(Mention {
             span: Span::new(start, start + 10),
             label: Label::Per,
             score: 1.0,
-            entity: 0,
         });
     }
-    ents.sort_by_key(|e| e.span.start);
-    let groups = link::merge_aliases(text, &mut ents);
-    assert_eq!(groups.len(), 2);
-    let mut qs = quotes::extract(text);
-    link::attribute(
-        &newsx::text::TextAnalysis::new(text),
-        &ents,
-        &groups,
-        &mut qs,
-    );
-    let names: Vec<_> = qs
+    ments.sort_by_key(|e| e.span.start);
+    let ents = link::merge_aliases(text, &ments);
+    assert_eq!(ents.list.len(), 2);
+    let qs = quotes::extract(text);
+    let linked = link::attribute(&newsx::text::TextAnalysis::new(text), &ments, &ents, &qs);
+    let names: Vec<_> = linked
+        .attributions
         .iter()
-        .map(|q| q.speaker_name.clone().unwrap_or_default())
+        .map(|a| a.name.clone().unwrap_or_default())
         .collect();
     assert_eq!(names, ["Jane Smith", "John Smith"]);
 }
@@ -171,25 +158,21 @@ fn same_surname_different_people_stay_apart() {
 fn follow_on_quotes_take_the_previous_speaker() {
     let text = "“The sextortion spam is not new,” Kevin Haley explained.\n\n“It made them no money.”\n\nThe police issued a warning.";
     let start = text.find("Kevin Haley").unwrap();
-    let mut ents = vec![Entity {
+    let ments = vec![Mention {
         span: Span::new(start, start + "Kevin Haley".len()),
         label: Label::Per,
         score: 1.0,
-        entity: 0,
     }];
-    let groups = link::merge_aliases(text, &mut ents);
-    let mut qs = quotes::extract(text);
+    let ents = link::merge_aliases(text, &ments);
+    let qs = quotes::extract(text);
     assert_eq!(qs.len(), 2);
     assert_eq!(qs[1].speaker, None);
     assert_eq!(qs[1].cue, None);
-    let rels = link::attribute(
-        &newsx::text::TextAnalysis::new(text),
-        &ents,
-        &groups,
-        &mut qs,
-    );
-    assert_eq!(qs[1].speaker_name.as_deref(), Some("Kevin Haley"));
-    assert_eq!(qs[1].speaker_entity, Some(0));
+    let linked = link::attribute(&newsx::text::TextAnalysis::new(text), &ments, &ents, &qs);
+    let who = &linked.attributions[1];
+    assert_eq!(who.name.as_deref(), Some("Kevin Haley"));
+    assert_eq!(who.entity, Some(EntityId(0)));
+    let rels = &linked.relations;
     assert_eq!(
         rels.iter().filter(|r| r.kind == RelationKind::Said).count(),
         2

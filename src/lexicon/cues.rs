@@ -88,6 +88,7 @@ const VERBS: &[(&str, &str, &str, &str, CueClass)] = &[
     ("confirm", "confirms", "confirmed", "confirming", IND),
     ("declare", "declares", "declared", "declaring", IND),
     ("deny", "denies", "denied", "denying", THAT),
+    ("imply", "implies", "implied", "implying", THAT),
     ("emphasize", "emphasizes", "emphasized", "emphasizing", IND),
     ("emphasise", "emphasises", "emphasised", "emphasising", IND),
     ("stress", "stresses", "stressed", "stressing", IND),
@@ -226,6 +227,83 @@ static CUES: LazyLock<HashMap<&'static str, (&'static str, CueClass)>> = LazyLoc
     }
     m
 });
+
+/// A reporting phrase of a verb and a particle ("pointed out", "called for").
+#[derive(Debug)]
+pub struct PhrasalCue {
+    /// The verb forms that take the particle.
+    pub forms: &'static [&'static str],
+    /// The particles.
+    pub particles: &'static [&'static str],
+    /// How the phrase is used.
+    pub class: CueClass,
+    /// A word after the particle that makes the phrase no cue ("went on to win").
+    pub not_before: Option<&'static str>,
+    /// No cue after "to" ("to point out", "to call for").
+    pub not_after_to: bool,
+    /// A stance phrase: no cue after a determiner or a form of "be" ("a call for", "was called
+    /// for"), nor inside a capitalised name.
+    pub stance: bool,
+    /// The cue text takes in the particle ("pointed out"); else it is the verb alone ("went").
+    pub particle_in_cue: bool,
+}
+
+/// The phrasal cues, tried in order.
+pub const PHRASAL_CUES: &[PhrasalCue] = &[
+    PhrasalCue {
+        forms: &["go", "goes", "going", "went"],
+        particles: &["on"],
+        class: PHRASAL,
+        not_before: Some("to"),
+        not_after_to: false,
+        stance: false,
+        particle_in_cue: false,
+    },
+    PhrasalCue {
+        forms: &["call", "called", "calling", "calls"],
+        particles: &["for", "on"],
+        class: STANCE,
+        not_before: None,
+        not_after_to: true,
+        stance: true,
+        particle_in_cue: true,
+    },
+    PhrasalCue {
+        forms: &["pointed", "pointing", "points", "referring"],
+        particles: &["to"],
+        class: STANCE,
+        not_before: None,
+        not_after_to: true,
+        stance: true,
+        particle_in_cue: true,
+    },
+    PhrasalCue {
+        forms: &["talked", "talking", "talks"],
+        particles: &["about"],
+        class: STANCE,
+        not_before: None,
+        not_after_to: true,
+        stance: true,
+        particle_in_cue: true,
+    },
+    PhrasalCue {
+        forms: &["point", "pointed", "points"],
+        particles: &["out"],
+        class: PHRASAL,
+        not_before: None,
+        not_after_to: true,
+        stance: false,
+        particle_in_cue: true,
+    },
+];
+
+/// The phrasal cue of a verb form and the word after it (lower case), if any.
+pub fn phrasal_cue(verb: &str, next: Option<&str>) -> Option<&'static PhrasalCue> {
+    let next = next?;
+    PHRASAL_CUES
+        .iter()
+        .find(|p| p.forms.contains(&verb) && p.particles.contains(&next))
+}
 
 /// The base form and class of a reporting verb form ("said" → "say").
 pub fn cue(lower: &str) -> Option<(&'static str, CueClass)> {

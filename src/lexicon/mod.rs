@@ -12,7 +12,7 @@ pub mod cues;
 
 use std::sync::OnceLock;
 
-pub use cues::{cue, is_cue_word, CueClass, PHRASAL, STANCE};
+pub use cues::{cue, is_cue_word, phrasal_cue, CueClass, PhrasalCue, PHRASAL, STANCE};
 
 /// A list of words from one data file, looked up by binary search.
 pub struct WordSet {
@@ -142,6 +142,48 @@ word_sets! {
     TIME_WORDS = "time_words.txt";
     /// Titles before a name ("Sen.", "Mayor").
     TITLES = "titles.txt";
+    /// Hearer objects of a reporting verb ("told reporters").
+    HEARER_OBJECTS = "hearer_objects.txt";
+    /// Words that open a coordinated or subordinate clause.
+    CLAUSE_OPENERS = "clause_openers.txt";
+    /// Relative pronouns ("who", "which").
+    RELATIVE_PRONOUNS = "relative_pronouns.txt";
+    /// Possessive determiners ("their").
+    POSSESSIVE_DETERMINERS = "possessive_determiners.txt";
+    /// Forms of "be".
+    BE_FORMS = "be_forms.txt";
+    /// Words that open a time expression ("last", "on").
+    TIME_OPENERS = "time_openers.txt";
+}
+
+/// A hearer object standing alone after "told", "urged" ("reporters", "them").
+pub fn is_hearer_object(lower: &str) -> bool {
+    HEARER_OBJECTS.contains(lower)
+}
+
+/// A word that opens a coordinated or subordinate clause ("and", "because").
+pub fn is_clause_opener(lower: &str) -> bool {
+    CLAUSE_OPENERS.contains(lower)
+}
+
+/// A relative pronoun ("who", "which", "whom", "whose").
+pub fn is_relative_pronoun(lower: &str) -> bool {
+    RELATIVE_PRONOUNS.contains(lower)
+}
+
+/// A possessive determiner ("his", "their").
+pub fn is_possessive_determiner(lower: &str) -> bool {
+    POSSESSIVE_DETERMINERS.contains(lower)
+}
+
+/// A form of "be" other than "am".
+pub fn is_be_form(lower: &str) -> bool {
+    BE_FORMS.contains(lower)
+}
+
+/// A word that opens a time expression before a day or time word ("last", "on", "early").
+pub fn is_time_opener(lower: &str) -> bool {
+    TIME_OPENERS.contains(lower)
 }
 
 /// Lower-case `word` without its trailing periods ("Sen." → "sen").

@@ -57,38 +57,142 @@ pub(super) struct Build {
     full: bool,
 }
 
-/// Assign `entity` group indices so that all mentions of one person or organisation share one
-/// group, and return the groups in first-mention order (deterministic).
+impl Build {
+    fn new(display: &str, label: Label) -> Build {
+        Build {
+            keys: Vec::new(),
+            canonical: display.to_string(),
+            canon_len: 0,
+            labels: HashMap::new(),
+            first_label: label,
+            full: false,
+        }
+    }
+
+    /// Take in one more mention: its name key, display form and label. A full name (two or more
+    /// words) becomes canonical over a single name, a longer over a shorter; an acronym never
+    /// replaces a spelled-out name.
+    fn add(&mut self, key: &[String], display: String, label: Label) {
+        if !self.keys.iter().any(|k| k == key) {
+            self.keys.push(key.to_vec());
+        }
+        *self.labels.entry(label).or_insert(0) += 1;
+        let full = key.len() > 1;
+        let len = display.chars().count();
+        let better = (full && !self.full) || (full == self.full && len > self.canon_len);
+        if better || self.canon_len == 0 {
+            self.canonical = display;
+            self.canon_len = len;
+            self.full = self.full || full;
+        }
+    }
+
+    /// The entity: its canonical name and majority label (ties: the first label seen).
+    fn finish(self) -> Entity {
+        let mut label = self.first_label;
+        let mut best = 0;
+        for l in Label::ALL {
+            let n = self.labels.get(&l).copied().unwrap_or(0);
+            if n > best {
+                best = n;
+                label = l;
+            }
+        }
+        Entity {
+            canonical: self.canonical,
+            label,
+        }
+    }
+}
+
+/// Group the mentions so that all mentions of one person or organisation share one entity, and
+/// return the entities in first-mention order (deterministic) with the entity of each mention.
 ///
 /// PER: identical names merge; a single-token mention ("Hamdan", "Mr. Hamdan") joins the nearest
 /// earlier full name with that last name; a full name joins an earlier lone surname. Two full
 /// names that share a surname stay apart. ORG/LOC/MISC: identical names merge, and an acronym
 /// ("IRCC") joins the name whose initials it spells. Canonical = the longest full-name mention.
-pub fn merge_aliases(text: &str, entities: &mut [Entity]) -> Vec<EntityGroup> {
-    let mut order: Vec<usize> = (0..entities.len()).collect();
-    order.sort_by_key(|&i| (entities[i].span.start, entities[i].span.end));
+pub fn merge_aliases(text: &str, mentions: &[Mention]) -> Entities {
+    let mut order: Vec<usize> = (0..mentions.len()).collect();
+    order.sort_by_key(|&i| (mentions[i].span.start, mentions[i].span.end));
+    let expansions = acronym_expansions(text, mentions);
+    let (joined, follows) = joined_neighbours(text, mentions, &order);
     let mut groups: Vec<Build> = Vec::new();
-    // (group, last token, position of the mention) for surname lookups.
+    // Position of the latest mention of each group, for surname lookups.
     let mut last_seen: Vec<usize> = Vec::new();
-    // Spelled-out forms of the acronyms in the text ("Immigration, Refugees and Citizenship
-    // Canada" for "IRCC"): a mention inside one (the NER often splits such names at commas or
-    // "and") stands for the whole name.
+    let mut of_mention = vec![EntityId(0); mentions.len()];
+    for &i in &order {
+        let sp = joined.get(&i).copied().unwrap_or(mentions[i].span);
+        let label = mentions[i].label;
+        let sp = match expansions
+            .iter()
+            .find(|x| label != Label::Per && x.start <= sp.start && sp.end <= x.end)
+        {
+            Some(x) => *x,
+            None => sp,
+        };
+        let raw = text.get(sp.start..sp.end).unwrap_or("");
+        // A mention the NER ran across a line break ("Linda Lamoureux\n\nSinclair …") is
+        // its first line.
+        let raw = raw.split('\n').next().unwrap_or("").trim_end();
+        let key = name_tokens(raw);
+        let mut target: Option<usize> = follows.get(&i).map(|&a| of_mention[a].0);
+        if !key.is_empty() && target.is_none() {
+            target = alias_target(raw, &key, label, &groups, &last_seen);
+        }
+        let g = target.unwrap_or_else(|| {
+            groups.push(Build::new(&display_name(raw), label));
+            last_seen.push(sp.start);
+            groups.len() - 1
+        });
+        groups[g].add(&key, display_name(raw), label);
+        last_seen[g] = sp.start;
+        of_mention[i] = EntityId(g);
+    }
+    for b in groups.iter_mut() {
+        spell_out_acronym(text, &expansions, b);
+    }
+    Entities {
+        list: groups.into_iter().map(Build::finish).collect(),
+        of_mention,
+    }
+}
+
+/// Spelled-out forms of the acronyms in the text ("Immigration, Refugees and Citizenship
+/// Canada" for "IRCC"): a mention inside one (the NER often splits such names at commas or
+/// "and") stands for the whole name.
+fn acronym_expansions(text: &str, mentions: &[Mention]) -> Vec<Span> {
     let mut expansions: Vec<Span> = Vec::new();
-    for e in entities.iter() {
+    // A person's name that happens to spell the acronym ("Nora Dee Park" for "NDP") is none.
+    let person = |x: &Span| {
+        mentions
+            .iter()
+            .any(|m| m.label == Label::Per && m.span.overlaps(x))
+    };
+    for e in mentions {
         let raw = text.get(e.span.start..e.span.end).unwrap_or("");
         if e.label != Label::Per && is_acronym(raw) {
             if let Some(x) = acronym_expansion(text, &raw.to_lowercase()) {
-                if !expansions.contains(&x) {
+                if !expansions.contains(&x) && !person(&x) {
                     expansions.push(x);
                 }
             }
         }
     }
-    // Adjacent non-person mentions split by the NER ("UFCW" + "Local 832"): one name.
-    let mut joined: HashMap<usize, Span> = HashMap::new(); // entity → the whole name
-    let mut follows: HashMap<usize, usize> = HashMap::new(); // second entity → first
+    expansions
+}
+
+/// Adjacent non-person mentions split by the NER ("UFCW" + "Local 832"): one name. Returns the
+/// whole name of each joined mention and, for the second of a pair, the first.
+fn joined_neighbours(
+    text: &str,
+    mentions: &[Mention],
+    order: &[usize],
+) -> (HashMap<usize, Span>, HashMap<usize, usize>) {
+    let mut joined: HashMap<usize, Span> = HashMap::new(); // mention → the whole name
+    let mut follows: HashMap<usize, usize> = HashMap::new(); // second mention → first
     for w in order.windows(2) {
-        let (a, b) = (&entities[w[0]], &entities[w[1]]);
+        let (a, b) = (&mentions[w[0]], &mentions[w[1]]);
         if a.label != Label::Per
             && matches!(b.label, Label::Org | Label::Misc)
             && text.get(a.span.end..b.span.start) == Some(" ")
@@ -105,154 +209,84 @@ pub fn merge_aliases(text: &str, entities: &mut [Entity]) -> Vec<EntityGroup> {
             follows.insert(w[1], w[0]);
         }
     }
-    for &i in &order {
-        let sp = joined.get(&i).copied().unwrap_or(entities[i].span);
-        let label = entities[i].label;
-        let sp = match expansions
+    (joined, follows)
+}
+
+/// The earlier group a mention (its raw text, name key and label) names, by the alias rules in
+/// order: identical key; for a person, surname → nearest full name, full name → earlier lone
+/// surname, short first name; for others, acronym → spelled-out name.
+fn alias_target(
+    raw: &str,
+    key: &[String],
+    label: Label,
+    groups: &[Build],
+    last_seen: &[usize],
+) -> Option<usize> {
+    let same_key = groups
+        .iter()
+        .position(|b| b.first_label == label && b.keys.iter().any(|k| k == key));
+    if same_key.is_some() {
+        return same_key;
+    }
+    let people = || {
+        groups
             .iter()
-            .find(|x| label != Label::Per && x.start <= sp.start && sp.end <= x.end)
-        {
-            Some(x) => *x,
-            None => sp,
-        };
-        let raw = text.get(sp.start..sp.end).unwrap_or("");
-        // A mention the NER ran across a line break ("Linda Lamoureux\n\nSinclair …") is
-        // its first line.
-        let raw = raw.split('\n').next().unwrap_or("").trim_end();
-        let key = name_tokens(raw);
-        let display = display_name(raw);
-        let mut target: Option<usize> = follows.get(&i).map(|&a| entities[a].entity);
-        if !key.is_empty() && target.is_none() {
-            // Identical key, same label family.
-            for (g, b) in groups.iter().enumerate() {
-                if b.first_label == label && b.keys.contains(&key) {
-                    target = Some(g);
-                    break;
-                }
-            }
-            if target.is_none() && label == Label::Per {
-                let last = key.last().unwrap();
-                if key.len() == 1 {
-                    // Surname (or single name): nearest earlier full name ending in it.
-                    let mut best: Option<(usize, usize)> = None;
-                    for (g, b) in groups.iter().enumerate() {
-                        if b.first_label == Label::Per
-                            && b.keys.iter().any(|k| k.len() > 1 && k.last() == Some(last))
-                        {
-                            let pos = last_seen[g];
-                            if best.is_none_or(|(_, p)| pos > p) {
-                                best = Some((g, pos));
-                            }
-                        }
-                    }
-                    target = best.map(|x| x.0);
-                } else {
-                    // A full name after its lone surname.
-                    for (g, b) in groups.iter().enumerate() {
-                        if b.first_label == Label::Per
-                            && !b.full
-                            && b.keys.iter().all(|k| k.len() == 1 && k[0] == *last)
-                        {
-                            target = Some(g);
-                            break;
-                        }
-                    }
-                    // A short form of the first name ("Xander Wise" after "Alexander Wise",
-                    // "Alex Smith" after "Alexander Smith").
-                    if target.is_none() {
-                        for (g, b) in groups.iter().enumerate() {
-                            if b.first_label == Label::Per
-                                && b.keys.iter().any(|k| short_first_name(k, &key))
-                            {
-                                target = Some(g);
-                                break;
-                            }
-                        }
-                    }
-                }
-            }
-            if target.is_none() && label != Label::Per && key.len() == 1 {
-                let acr = &key[0];
-                if acr.len() >= 2
-                    && raw
-                        .chars()
-                        .filter(|c| c.is_alphabetic())
-                        .all(|c| c.is_uppercase())
-                {
-                    for (g, b) in groups.iter().enumerate() {
-                        if b.first_label == Label::Per {
-                            continue;
-                        }
-                        if b.keys.iter().any(|k| initials(k) == *acr) {
-                            target = Some(g);
-                            break;
-                        }
-                    }
-                }
-            }
+            .enumerate()
+            .filter(|(_, b)| b.first_label == Label::Per)
+    };
+    match label {
+        Label::Per if key.len() == 1 => {
+            // Surname (or single name): nearest earlier full name ending in it.
+            let last = &key[0];
+            people()
+                .filter(|(_, b)| b.keys.iter().any(|k| k.len() > 1 && k.last() == Some(last)))
+                .map(|(g, _)| g)
+                // The latest; on a tie the first group.
+                .fold(None, |best: Option<usize>, g| match best {
+                    Some(b) if last_seen[b] >= last_seen[g] => Some(b),
+                    _ => Some(g),
+                })
         }
-        let g = match target {
-            Some(g) => g,
-            None => {
-                groups.push(Build {
-                    keys: Vec::new(),
-                    canonical: display.clone(),
-                    canon_len: 0,
-                    labels: HashMap::new(),
-                    first_label: label,
-                    full: false,
-                });
-                last_seen.push(sp.start);
-                groups.len() - 1
+        Label::Per => {
+            let last = key.last()?;
+            // A full name after its lone surname.
+            people()
+                .find(|(_, b)| !b.full && b.keys.iter().all(|k| k.len() == 1 && k[0] == *last))
+                // A short form of the first name ("Xander Wise" after "Alexander Wise",
+                // "Alex Smith" after "Alexander Smith").
+                .or_else(|| people().find(|(_, b)| b.keys.iter().any(|k| short_first_name(k, key))))
+                .map(|(g, _)| g)
+        }
+        _ if key.len() == 1 => {
+            let acr = &key[0];
+            let all_caps = raw
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .all(|c| c.is_uppercase());
+            if acr.len() < 2 || !all_caps {
+                return None;
             }
-        };
-        let b = &mut groups[g];
-        if !b.keys.contains(&key) {
-            b.keys.push(key.clone());
+            groups.iter().position(|b| {
+                b.first_label != Label::Per && b.keys.iter().any(|k| initials(k) == *acr)
+            })
         }
-        *b.labels.entry(label).or_insert(0) += 1;
-        let full = key.len() > 1;
-        let len = display.chars().count();
-        let better = (full && !b.full) || (full == b.full && len > b.canon_len);
-        // An acronym never replaces a spelled-out name.
-        if better || b.canon_len == 0 {
-            b.canonical = display;
-            b.canon_len = len;
-            b.full = b.full || full;
-        }
-        last_seen[g] = sp.start;
-        entities[i].entity = g;
+        _ => None,
     }
-    for b in groups.iter_mut() {
-        if !b.full && b.first_label != Label::Per && is_acronym(&b.canonical) {
-            let acr = b.canonical.to_lowercase();
-            if let Some(x) = expansions
-                .iter()
-                .find(|x| initials(&name_tokens(text.get(x.start..x.end).unwrap_or(""))) == acr)
-            {
-                b.canonical = text.get(x.start..x.end).unwrap_or("").to_string();
-                b.full = true;
-            }
-        }
+}
+
+/// A non-person group known only by an acronym takes the spelled-out name found in the text.
+fn spell_out_acronym(text: &str, expansions: &[Span], b: &mut Build) {
+    if b.full || b.first_label == Label::Per || !is_acronym(&b.canonical) {
+        return;
     }
-    groups
-        .into_iter()
-        .map(|b| {
-            let mut label = b.first_label;
-            let mut best = 0;
-            for l in Label::ALL {
-                let n = b.labels.get(&l).copied().unwrap_or(0);
-                if n > best {
-                    best = n;
-                    label = l;
-                }
-            }
-            EntityGroup {
-                canonical: b.canonical,
-                label,
-            }
-        })
-        .collect()
+    let acr = b.canonical.to_lowercase();
+    if let Some(x) = expansions
+        .iter()
+        .find(|x| initials(&name_tokens(text.get(x.start..x.end).unwrap_or(""))) == acr)
+    {
+        b.canonical = text.get(x.start..x.end).unwrap_or("").to_string();
+        b.full = true;
+    }
 }
 
 /// Two full names that differ only in the first name, one a short form of the other: a prefix

@@ -77,7 +77,7 @@ impl<'a> Ctx<'a> {
         gender: Option<Gender>,
         speakers: &[(usize, usize)],
     ) -> Option<(usize, f32)> {
-        let window = 2500;
+        let window = PRONOUN_WINDOW;
         let mut nearest: Option<usize> = None;
         for &i in self.order.iter().rev() {
             let e = &self.entities[i];
@@ -100,7 +100,7 @@ impl<'a> Ctx<'a> {
             }
             let was_speaker = speakers.iter().any(|&(g, p)| g == e.entity && p <= pos);
             if self.is_subject(e) || was_speaker {
-                return Some((e.entity, 0.75));
+                return Some((e.entity, CONF_PRONOUN_SUBJECT));
             }
             if nearest.is_none() {
                 nearest = Some(e.entity);
@@ -112,8 +112,8 @@ impl<'a> Ctx<'a> {
                 gender.is_none() || eg.is_none() || eg == gender
             }
         }) {
-            return Some((g, 0.6));
+            return Some((g, CONF_PRONOUN_SPEAKER));
         }
-        nearest.map(|g| (g, 0.5))
+        nearest.map(|g| (g, CONF_PRONOUN_NEAREST))
     }
 }

@@ -1,16 +1,20 @@
 //! Linking: alias merging of entity mentions, speaker resolution of quotes, and relations.
 //!
 //! [`merge_aliases`] groups the mentions of one person or organisation ("Osama Hamdan" …
-//! "Hamdan" … "Mr. Hamdan"). [`attribute`] resolves each quote's speaker mention to a group
-//! (overlapping PER entity, surname, pronoun by salience and gender, nominal by role, follow-on
-//! quotes by the previous speaker), fills `speaker_entity` / `speaker_name`, and emits `said` and
-//! `has_role` relations (roles from pre-modifying titles and appositions).
+//! "Hamdan" … "Mr. Hamdan") into entities. [`attribute`] resolves each quote's speaker mention
+//! to an entity (overlapping PER entity, surname, pronoun by salience and gender, nominal by
+//! role, follow-on quotes by the previous speaker) and returns one [`Attribution`] per quote and
+//! the `said` and `has_role` relations (roles from pre-modifying titles and appositions). Neither
+//! changes its inputs.
 //!
-//! Typical use, after NER and [`crate::quotes::extract`] ran on the same text:
-//! `let groups = merge_aliases(text, &mut entities);`
-//! `let relations = attribute(text, &entities, &groups, &mut quotes);`
+//! Typical use, after NER and [`crate::quotes::find`] ran on the same analysis:
+//! `let entities = merge_aliases(text, &mentions);`
+//! `let linked = attribute(&analysis, &mentions, &entities, &quotes);`
 
-use crate::doc::{Entity, EntityGroup, Label, Quote, Relation, RelationKind, Span};
+use crate::doc::{
+    Attribution, Entities, Entity, EntityId, Label, Mention, Quote, QuoteId, Relation,
+    RelationKind, Span,
+};
 use crate::lexicon::{
     first_name_gender, honorific_gender, is_anonymous_head, is_cue_word, is_determiner,
     is_document_noun, is_honorific, is_listed_role_noun, is_name_connector, is_non_person_head,
@@ -21,11 +25,28 @@ use crate::text::paragraphs::paragraphs_between;
 use crate::text::{TextAnalysis, Tok, TokKind};
 use std::collections::HashMap;
 
+/// What the link step returns for a document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Linked {
+    /// The speaker of each quote (same index as the quotes given).
+    pub attributions: Vec<Attribution>,
+    /// `said` relations (in quote order), then `has_role` relations.
+    pub relations: Vec<Relation>,
+}
+
+/// A mention with the (index of the) entity it names: the link step's working view.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Named {
+    span: Span,
+    label: Label,
+    entity: usize,
+}
+
 struct Ctx<'a> {
     text: &'a str,
     toks: &'a [Tok],
-    entities: &'a [Entity],
-    /// Entity indices sorted by position.
+    entities: &'a [Named],
+    /// Mention indices sorted by position.
     order: Vec<usize>,
     /// Byte spans of direct quotes (mentions inside are weak antecedents).
     quoted: Vec<Span>,
@@ -50,12 +71,14 @@ mod nominal;
 mod roles;
 mod salience;
 mod speakers;
+mod tuning;
 
 pub use aliases::merge_aliases;
 use aliases::*;
 use nominal::*;
 use roles::*;
 pub use speakers::attribute;
+use tuning::*;
 
 #[cfg(test)]
 mod tests;

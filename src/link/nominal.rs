@@ -3,13 +3,17 @@
 use super::*;
 
 /// A speaker that is a document ("the Civic Action study", "the most recent numbers from
-/// Statistics Canada"): the organisation or person named inside the mention; a later "the study"
-/// goes to the same author.
+/// Statistics Canada"): the organisation or person named inside the mention, or the agent
+/// attached to it ("a study released Monday by Civic Action"); a later "the study" goes to the
+/// same author. The agent is looked for only before `stop` (the quote's cue or content when they
+/// follow the mention): a person named in what the document says is not its author ("According
+/// to the report, the fire was started by …").
 pub(super) fn document_source(
     text: &str,
     m: Span,
     head: Span,
-    entities: &[Entity],
+    stop: usize,
+    entities: &[Named],
     order: &[usize],
     memory: &mut HashMap<String, usize>,
 ) -> Option<usize> {
@@ -32,8 +36,8 @@ pub(super) fn document_source(
     }
     // The agent right after it: "a study released Monday by Civic Action".
     if inside.is_none() {
-        let rest = text.get(m.end..).unwrap_or("");
-        let mut lim = rest.len().min(120);
+        let rest = text.get(m.end..stop.max(m.end)).unwrap_or("");
+        let mut lim = rest.len().min(DOCUMENT_AGENT_REACH);
         while !rest.is_char_boundary(lim) {
             lim -= 1;
         }
@@ -70,7 +74,7 @@ pub(super) fn document_source(
     let mut from = lower.len();
     while let Some(p) = lower[..from].rfind(noun.as_str()) {
         from = p;
-        if m.start - p > 2500 {
+        if m.start - p > ORG_WINDOW {
             break;
         }
         let word_start = p == 0 || !lower[..p].ends_with(|c: char| c.is_alphanumeric());
@@ -99,7 +103,7 @@ pub(super) fn document_source(
 }
 
 /// A proper-name speaker mention without an entity: match a PER group by last name.
-pub(super) fn surname_match(mention: &str, groups: &[EntityGroup]) -> Option<usize> {
+pub(super) fn surname_match(mention: &str, groups: &[Entity]) -> Option<usize> {
     let first_cap = mention.chars().next().is_some_and(|c| c.is_uppercase());
     if !first_cap {
         return None;
@@ -136,7 +140,7 @@ impl<'a> Ctx<'a> {
             if e.span.end > pos || e.label != Label::Org || self.in_quote(e.span) {
                 continue;
             }
-            if pos - e.span.end > 1500 {
+            if pos - e.span.end > NEAR_WINDOW {
                 break;
             }
             if self.is_subject(e) {
@@ -182,7 +186,7 @@ impl<'a> Ctx<'a> {
             return None;
         }
         let want = if org { Label::Org } else { Label::Per };
-        let window = if org { 2500 } else { 1500 };
+        let window = if org { ORG_WINDOW } else { NEAR_WINDOW };
         if org {
             // "the utility said": the organisation that was speaking.
             if let Some((g, p)) = last_org {

@@ -81,7 +81,7 @@ pub(super) fn is_role_noun(t: &Tok, text: &str) -> bool {
     listed || (agent && !w.ends_with("ed"))
 }
 
-pub(super) fn find_roles(ctx: &Ctx, groups: &[EntityGroup]) -> Vec<Role> {
+pub(super) fn find_roles(ctx: &Ctx, groups: &[Entity]) -> Vec<Role> {
     let text = ctx.text;
     let toks = &ctx.toks;
     let mut out = Vec::new();
@@ -129,7 +129,7 @@ pub(super) fn find_roles(ctx: &Ctx, groups: &[EntityGroup]) -> Vec<Role> {
                     group: e.entity,
                     role: role.to_string(),
                     span: Span::new(toks[k].start, e.span.end),
-                    score: 0.7,
+                    score: CONF_ROLE_PREMODIFIER,
                 });
             }
         }
@@ -184,7 +184,7 @@ pub(super) fn find_roles(ctx: &Ctx, groups: &[EntityGroup]) -> Vec<Role> {
                             group: e.entity,
                             role: text[toks[s].start..toks[b - 1].end].to_string(),
                             span: Span::new(e.span.start, toks[b - 1].end),
-                            score: 0.8,
+                            score: CONF_ROLE_APPOSITION,
                         });
                     }
                 }

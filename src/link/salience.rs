@@ -14,7 +14,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A possessive mention ("Hemming’s request").
-    pub(super) fn is_possessor(&self, e: &Entity) -> bool {
+    pub(super) fn is_possessor(&self, e: &Named) -> bool {
         let raw = self.text.get(e.span.start..e.span.end).unwrap_or("");
         let after = self.text.get(e.span.end..).unwrap_or("");
         raw.ends_with("’s")
@@ -26,7 +26,7 @@ impl<'a> Ctx<'a> {
 
     /// Does the mention stand in subject position: first in its sentence or clause, or right
     /// before a verb of saying?
-    pub(super) fn is_subject(&self, e: &Entity) -> bool {
+    pub(super) fn is_subject(&self, e: &Named) -> bool {
         let ti = self.tok_at(e.span.start);
         let te = self.tok_at(e.span.end);
         if self.is_possessor(e) {

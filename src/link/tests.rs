@@ -1,223 +1,376 @@
-//! Unit tests of the link step: alias rules, speakers, roles.
+//! Unit tests of the link step, one table per rule family: alias rules, speakers (names,
+//! pronouns, nominals, documents, follow-on quotes) and roles. Every sentence is written for the
+//! test; each row says which rule it checks.
 
 use super::*;
 
-fn ent(text: &str, needle: &str, nth: usize, label: Label) -> Entity {
-    let start = text.match_indices(needle).nth(nth).unwrap().0;
-    Entity {
-        span: Span::new(start, start + needle.len()),
-        label,
-        score: 1.0,
-        entity: 0,
+/// A mention for a test: the `nth` occurrence of `needle`, with its label.
+type M = (&'static str, usize, Label);
+
+fn mentions(text: &str, ms: &[M]) -> Vec<Mention> {
+    ms.iter()
+        .map(|&(needle, nth, label)| {
+            let start = text
+                .match_indices(needle)
+                .nth(nth)
+                .unwrap_or_else(|| panic!("no {needle:?} #{nth} in {text:?}"))
+                .0;
+            Mention {
+                span: Span::new(start, start + needle.len()),
+                label,
+                score: 1.0,
+            }
+        })
+        .collect()
+}
+
+use Label::{Loc, Misc, Org, Per};
+
+/// Alias merging: (rule, text, mentions, entity of each mention, canonical name of each entity).
+type AliasCase = (
+    &'static str,
+    &'static str,
+    &'static [M],
+    &'static [usize],
+    &'static [&'static str],
+);
+
+const ALIAS_CASES: &[AliasCase] = &[
+    (
+        "surname and courtesy title join the nearest full name; another first name stays apart",
+        "Osama Hamdan spoke. Hamdan said it. Mr. Hamdan left. Jane Hamdan came.",
+        &[("Osama Hamdan", 0, Per), ("Hamdan", 1, Per), ("Mr. Hamdan", 0, Per), ("Jane Hamdan", 0, Per)],
+        &[0, 0, 0, 1],
+        &["Osama Hamdan", "Jane Hamdan"],
+    ),
+    (
+        "a surname goes to the latest full name ending in it",
+        "Ann Moss arrived. Later Ben Moss spoke. Moss said no.",
+        &[("Ann Moss", 0, Per), ("Ben Moss", 0, Per), ("Moss", 2, Per)],
+        &[0, 1, 1],
+        &["Ann Moss", "Ben Moss"],
+    ),
+    (
+        "a full name after its lone surname joins it and becomes canonical",
+        "Netanyahu spoke. Benjamin Netanyahu spoke.",
+        &[("Netanyahu", 0, Per), ("Benjamin Netanyahu", 0, Per)],
+        &[0, 0],
+        &["Benjamin Netanyahu"],
+    ),
+    (
+        "two full names that share a surname stay apart",
+        "John Smith met Jane Smith. Jane Smith said so.",
+        &[("John Smith", 0, Per), ("Jane Smith", 0, Per), ("Jane Smith", 1, Per)],
+        &[0, 1, 1],
+        &["John Smith", "Jane Smith"],
+    ),
+    (
+        "a short form of the first name (prefix or suffix) joins the full name",
+        "Alexander Wise drew it. Later, 16-year-old Xander Wise spoke. Wise left. Kim Moran and Clark Moran came.",
+        &[("Alexander Wise", 0, Per), ("Xander Wise", 0, Per), ("Wise", 2, Per), ("Kim Moran", 0, Per), ("Clark Moran", 0, Per)],
+        &[0, 0, 0, 1, 2],
+        &["Alexander Wise", "Kim Moran", "Clark Moran"],
+    ),
+    (
+        "an acronym joins the organisation whose initials it spells",
+        "Immigration, Refugees and Citizenship Canada wrote. IRCC said.",
+        &[("Immigration, Refugees and Citizenship Canada", 0, Org), ("IRCC", 0, Org)],
+        &[0, 0],
+        &["Immigration, Refugees and Citizenship Canada"],
+    ),
+    (
+        "a name split by the NER inside an acronym's spelled-out form stands for the whole",
+        "A letter from Immigration, Refugees and Citizenship Canada came. IRCC said no.",
+        &[("Citizenship Canada", 0, Org), ("IRCC", 0, Org)],
+        &[0, 0],
+        &["Immigration, Refugees and Citizenship Canada"],
+    ),
+    (
+        "an acronym spelled out in the text with no mention takes that name",
+        "The Canadian Broadcasting Corporation aired it. The CBC said so.",
+        &[("CBC", 0, Org)],
+        &[0],
+        &["Canadian Broadcasting Corporation"],
+    ),
+    (
+        "an acronym never spelled out stays",
+        "The NDP said so. New voters came.",
+        &[("NDP", 0, Org)],
+        &[0],
+        &["NDP"],
+    ),
+    (
+        "an acronym never joins a person",
+        "Nora Dee Park came. NDP said so.",
+        &[("Nora Dee Park", 0, Per), ("NDP", 0, Org)],
+        &[0, 1],
+        &["Nora Dee Park", "NDP"],
+    ),
+    (
+        "adjacent non-person mentions are one name",
+        "A release from UFCW Local 832 said the workers joined.",
+        &[("UFCW", 0, Org), ("Local 832", 0, Misc)],
+        &[0, 0],
+        &["UFCW Local 832"],
+    ),
+    (
+        "a lower-case word after a name is no part of it; identical names merge",
+        "The Civic Action study found it. Civic Action said so.",
+        &[("Civic Action", 0, Org), ("study", 0, Misc), ("Civic Action", 1, Org)],
+        &[0, 1, 0],
+        &["Civic Action", "study"],
+    ),
+    (
+        "a mention the NER ran across a line break is its first line",
+        "The rules failed. Linda Lamoureux\n\nSinclair recommended it. Linda Lamoureux spoke.",
+        &[("Linda Lamoureux\n\nSinclair", 0, Per), ("Linda Lamoureux", 1, Per)],
+        &[0, 0],
+        &["Linda Lamoureux"],
+    ),
+    (
+        "a possessive is no part of the name",
+        "Maria Costa\u{2019}s plan won. Maria Costa smiled.",
+        &[("Maria Costa\u{2019}s", 0, Per), ("Maria Costa", 1, Per)],
+        &[0, 0],
+        &["Maria Costa"],
+    ),
+    (
+        "identical names of different classes stay apart",
+        "Jordan played. Jordan closed its border.",
+        &[("Jordan", 0, Per), ("Jordan", 1, Loc)],
+        &[0, 1],
+        &["Jordan", "Jordan"],
+    ),
+];
+
+#[test]
+fn alias_rules() {
+    for &(rule, text, ms, want_ids, want_names) in ALIAS_CASES {
+        let ms = mentions(text, ms);
+        let got = merge_aliases(text, &ms);
+        let ids: Vec<usize> = got.of_mention.iter().map(|e| e.0).collect();
+        let names: Vec<&str> = got.list.iter().map(|e| e.canonical.as_str()).collect();
+        assert_eq!((&ids[..], &names[..]), (want_ids, want_names), "{rule}");
+    }
+}
+
+/// Speakers: (rule, text, mentions, the speaker name of each quote in text order; "" = none).
+type SpeakerCase = (
+    &'static str,
+    &'static str,
+    &'static [M],
+    &'static [&'static str],
+);
+
+const SPEAKER_CASES: &[SpeakerCase] = &[
+    (
+        "a mention whose head lies in an entity is that entity",
+        "\u{201c}We will win,\u{201d} Mr. Hamdan said. Osama Hamdan left.",
+        &[("Hamdan", 0, Per), ("Osama Hamdan", 0, Per)],
+        &["Osama Hamdan"],
+    ),
+    (
+        "a nominal with a prepositional phrase is not the entity inside it",
+        "\u{201c}No comment,\u{201d} said a spokeswoman for Trudeau.",
+        &[("Trudeau", 0, Per)],
+        &["a spokeswoman for Trudeau"],
+    ),
+    (
+        "several people joined by 'and' keep the mention, and 'they' is that group",
+        "\u{201c}We are done,\u{201d} said Tore Sohlberg and Lehla Abreder. \u{201c}It is over,\u{201d} they said.",
+        &[("Tore Sohlberg", 0, Per), ("Lehla Abreder", 0, Per)],
+        &["Tore Sohlberg and Lehla Abreder", "Tore Sohlberg and Lehla Abreder"],
+    ),
+    (
+        "he/she by gender: the first name decides",
+        "Maria Lopez met Peter Brandt on Monday. Brandt left early. \u{201c}It went well,\u{201d} she said.",
+        &[("Maria Lopez", 0, Per), ("Peter Brandt", 0, Per), ("Brandt", 1, Per)],
+        &["Maria Lopez"],
+    ),
+    (
+        "him/her resolve like he/she",
+        "Peter Brandt spoke first. The plan is sound, according to him.",
+        &[("Peter Brandt", 0, Per)],
+        &["Peter Brandt"],
+    ),
+    (
+        "'it' is the organisation that spoke last",
+        "The Harbor Authority said the port would close. \u{201c}We have no choice,\u{201d} it said.",
+        &[("Harbor Authority", 0, Org)],
+        &["Harbor Authority", "Harbor Authority"],
+    ),
+    (
+        "a pronoun with no antecedent stays the pronoun",
+        "\u{201c}We will see,\u{201d} she said.",
+        &[],
+        &["she"],
+    ),
+    (
+        "a definite description of a person takes the subject before it",
+        "I am talking about Alfonso Espinos, who was born in Mexico.\n\n\u{201c}We love comics,\u{201d} says the 39-year-old founder of Studiocomix Press.",
+        &[("Alfonso Espinos", 0, Per), ("Mexico", 0, Loc), ("Studiocomix Press", 0, Org)],
+        &["Alfonso Espinos"],
+    ),
+    (
+        "'the agency' is the organisation speaking before",
+        "The Coastal Water Agency said prices would rise. The rise is needed, the agency said.",
+        &[("Coastal Water Agency", 0, Org)],
+        &["Coastal Water Agency", "Coastal Water Agency"],
+    ),
+    (
+        "an anonymous-source noun stays unnamed",
+        "Lena Park met the board. \u{201c}Nothing was agreed,\u{201d} the official said.",
+        &[("Lena Park", 0, Per)],
+        &["the official"],
+    ),
+    (
+        "a document goes to the organisation named in it; a later 'the study' too",
+        "Retail is the best bet for youth, according to a study which is being released Monday by Civic Action. The jobs are scarce, according to the study.",
+        &[("Civic Action", 0, Org)],
+        &["Civic Action", "Civic Action"],
+    ),
+    (
+        "a document's agent is not looked for in what it says",
+        "Investigators released their findings on Friday. According to the report, the fire was started by Mark Ellison, a former employee.",
+        &[("Mark Ellison", 0, Per)],
+        &["the report"],
+    ),
+    (
+        "a person named in a study's finding is not its author",
+        "The study found that the program was designed by Laura Chen, a professor at the university.",
+        &[("Laura Chen", 0, Per)],
+        &["The study"],
+    ),
+    (
+        "a name inside the previous quotation does not speak the next one",
+        "\u{201c}I met Dana Whitfield on Monday,\u{201d} Tom Hale said.\n\n\u{201c}The plan is good.\u{201d}",
+        &[("Dana Whitfield", 0, Per), ("Tom Hale", 0, Per)],
+        &["Tom Hale", "Tom Hale"],
+    ),
+    (
+        "'the post' goes to the person of the sentence that mentioned it",
+        "Jason Schultz, a researcher at Talos, stated in the company\u{2019}s blog post that the threats came from one group.\n\nAccording to the post, the threat had morphed once again by Thursday.",
+        &[("Jason Schultz", 0, Per), ("Talos", 0, Org)],
+        &["Jason Schultz", "Jason Schultz"],
+    ),
+    (
+        "a follow-on quotation takes the previous speaker",
+        "\u{201c}The sextortion spam is not new,\u{201d} Kevin Haley explained.\n\n\u{201c}It made them no money.\u{201d}\n\nThe police issued a warning.",
+        &[("Kevin Haley", 0, Per)],
+        &["Kevin Haley", "Kevin Haley"],
+    ),
+    (
+        "two people with one surname: each quote keeps its own",
+        "John Smith met Jane Smith. \u{201c}We disagree,\u{201d} Jane Smith said. \u{201c}We will see,\u{201d} John Smith said.",
+        &[("John Smith", 0, Per), ("Jane Smith", 0, Per), ("Jane Smith", 1, Per), ("John Smith", 1, Per)],
+        &["Jane Smith", "John Smith"],
+    ),
+];
+
+fn speakers(text: &str, ms: &[M]) -> (Vec<Quote>, Linked) {
+    let ms = mentions(text, ms);
+    let entities = merge_aliases(text, &ms);
+    let quotes = crate::quotes::extract(text);
+    let linked = attribute(&TextAnalysis::new(text), &ms, &entities, &quotes);
+    (quotes, linked)
+}
+
+#[test]
+fn speaker_rules() {
+    for &(rule, text, ms, want) in SPEAKER_CASES {
+        let (quotes, linked) = speakers(text, ms);
+        let mut order: Vec<usize> = (0..quotes.len()).collect();
+        order.sort_by_key(|&i| quotes[i].span);
+        let got: Vec<String> = order
+            .iter()
+            .map(|&i| linked.attributions[i].name.clone().unwrap_or_default())
+            .collect();
+        assert_eq!(got, want, "{rule}");
     }
 }
 
 #[test]
-fn surname_and_title_merge() {
-    let text = "Osama Hamdan spoke. Hamdan said it. Mr. Hamdan left. Jane Hamdan came.";
-    let mut es = vec![
-        ent(text, "Osama Hamdan", 0, Label::Per),
-        ent(text, "Hamdan", 1, Label::Per),
-        ent(text, "Mr. Hamdan", 0, Label::Per),
-        ent(text, "Jane Hamdan", 0, Label::Per),
-    ];
-    let g = merge_aliases(text, &mut es);
-    assert_eq!(es[0].entity, es[1].entity);
-    assert_eq!(es[0].entity, es[2].entity);
-    assert_ne!(es[0].entity, es[3].entity);
-    assert_eq!(g[es[0].entity].canonical, "Osama Hamdan");
-    assert_eq!(g.len(), 2);
-}
-
-#[test]
-fn full_name_after_surname_and_acronym() {
-    let text = "Netanyahu spoke. Benjamin Netanyahu spoke. Immigration, Refugees and Citizenship Canada. IRCC said.";
-    let mut es = vec![
-        ent(text, "Netanyahu", 0, Label::Per),
-        ent(text, "Benjamin Netanyahu", 0, Label::Per),
-        ent(
-            text,
-            "Immigration, Refugees and Citizenship Canada",
-            0,
-            Label::Org,
-        ),
-        ent(text, "IRCC", 0, Label::Org),
-    ];
-    let g = merge_aliases(text, &mut es);
-    assert_eq!(es[0].entity, es[1].entity);
-    assert_eq!(g[0].canonical, "Benjamin Netanyahu");
-    assert_eq!(es[2].entity, es[3].entity);
-    assert_eq!(
-        g[es[3].entity].canonical,
-        "Immigration, Refugees and Citizenship Canada"
-    );
-}
-
-#[test]
-fn acronym_spelled_out_in_text_names_the_group() {
-    // The NER split the spelled-out name at the comma and "and".
-    let text = "A letter from Immigration, Refugees and Citizenship Canada came. IRCC said no.";
-    let mut es = vec![
-        ent(text, "Citizenship Canada", 0, Label::Org),
-        ent(text, "IRCC", 0, Label::Org),
-    ];
-    let g = merge_aliases(text, &mut es);
-    assert_eq!(es[0].entity, es[1].entity);
-    assert_eq!(
-        g[es[1].entity].canonical,
-        "Immigration, Refugees and Citizenship Canada"
-    );
-    // No entity on the spelled-out name at all.
-    let text = "The Canadian Broadcasting Corporation aired it. The CBC said so.";
-    let mut es = vec![ent(text, "CBC", 0, Label::Org)];
-    let g = merge_aliases(text, &mut es);
-    assert_eq!(g[0].canonical, "Canadian Broadcasting Corporation");
-    // No spelling-out: the acronym stays.
-    let text = "The NDP said so. New voters came.";
-    let mut es = vec![ent(text, "NDP", 0, Label::Org)];
-    let g = merge_aliases(text, &mut es);
-    assert_eq!(g[0].canonical, "NDP");
-}
-
-#[test]
-fn short_first_name_joins_full_name() {
-    let text = "Alexander Wise drew it. Later, 16-year-old Xander Wise spoke. Wise left. Kim Moran and Clark Moran came.";
-    let mut es = vec![
-        ent(text, "Alexander Wise", 0, Label::Per),
-        ent(text, "Xander Wise", 0, Label::Per),
-        ent(text, "Wise", 2, Label::Per),
-        ent(text, "Kim Moran", 0, Label::Per),
-        ent(text, "Clark Moran", 0, Label::Per),
-    ];
-    let g = merge_aliases(text, &mut es);
-    assert_eq!(es[0].entity, es[1].entity);
-    assert_eq!(es[0].entity, es[2].entity);
-    assert_eq!(g[es[2].entity].canonical, "Alexander Wise");
-    assert_ne!(es[3].entity, es[4].entity);
-}
-
-#[test]
-fn adjacent_org_mentions_are_one_name() {
-    let text = "A release from UFCW Local 832 said the workers joined.";
-    let mut es = vec![
-        ent(text, "UFCW", 0, Label::Org),
-        ent(text, "Local 832", 0, Label::Misc),
-    ];
-    let g = merge_aliases(text, &mut es);
-    assert_eq!(es[0].entity, es[1].entity);
-    assert_eq!(g[es[0].entity].canonical, "UFCW Local 832");
-    // A lower-case word tagged after a name is no part of it.
-    let text = "The Civic Action study found it. Civic Action said so.";
-    let mut es = vec![
-        ent(text, "Civic Action", 0, Label::Org),
-        ent(text, "study", 0, Label::Misc),
-        ent(text, "Civic Action", 1, Label::Org),
-    ];
-    let g = merge_aliases(text, &mut es);
-    assert_eq!(es[0].entity, es[2].entity);
-    assert_eq!(g[es[0].entity].canonical, "Civic Action");
-}
-
-#[test]
-fn nominal_with_prepositional_phrase_resolves_to_relative_clause_subject() {
-    let text = "I am talking about Alfonso Espinos, who was born in Mexico.\n\n\u{201c}We love comics,\u{201d} says the 39-year-old founder of Studiocomix Press.";
-    let mut es = vec![
-        ent(text, "Alfonso Espinos", 0, Label::Per),
-        ent(text, "Mexico", 0, Label::Loc),
-        ent(text, "Studiocomix Press", 0, Label::Org),
-    ];
-    let g = merge_aliases(text, &mut es);
-    let mut qs = crate::quotes::extract(text);
-    assert_eq!(qs.len(), 1);
-    attribute(&TextAnalysis::new(text), &es, &g, &mut qs);
-    assert_eq!(qs[0].speaker_name.as_deref(), Some("Alfonso Espinos"));
-}
-
-fn speakers_of(text: &str, es: &mut [Entity]) -> Vec<Option<String>> {
-    let g = merge_aliases(text, es);
-    let mut qs = crate::quotes::extract(text);
-    attribute(&TextAnalysis::new(text), es, &g, &mut qs);
-    qs.into_iter().map(|q| q.speaker_name).collect()
-}
-
-#[test]
-fn document_sources_by_agent_and_earlier_mention() {
-    // "a study … by X"; the NER tagged the lower-case "study" too.
-    let text = "The Civic Action study found that. Retail is the best bet for youth, according to a study which is being released Monday by Civic Action. The jobs are scarce, according to the study.";
-    let mut es = vec![
-        ent(text, "Civic Action", 0, Label::Org),
-        ent(text, "study", 0, Label::Misc),
-        ent(text, "Civic Action", 1, Label::Org),
-    ];
-    let sp = speakers_of(text, &mut es);
-    assert_eq!(sp.len(), 2, "{sp:?}");
-    assert!(
-        sp.iter().all(|s| s.as_deref() == Some("Civic Action")),
-        "{sp:?}"
-    );
-    // "the post" after "X stated in the company's blog post that …".
-    let text = "Jason Schultz, a researcher at Talos, stated in the company\u{2019}s blog post that the threats came from one group.\n\nAccording to the post, the threat had morphed once again by Thursday.";
-    let mut es = vec![
-        ent(text, "Jason Schultz", 0, Label::Per),
-        ent(text, "Talos", 0, Label::Org),
-    ];
-    let sp = speakers_of(text, &mut es);
-    assert_eq!(
-        sp.last().cloned().flatten().as_deref(),
-        Some("Jason Schultz"),
-        "{sp:?}"
-    );
-}
-
-#[test]
-fn mention_across_line_break_is_its_first_line() {
-    let text =
-        "The rules failed. Linda Lamoureux\n\nSinclair recommended it. Linda Lamoureux spoke.";
-    let mut es = vec![
-        ent(text, "Linda Lamoureux\n\nSinclair", 0, Label::Per),
-        ent(text, "Linda Lamoureux", 1, Label::Per),
-    ];
-    let g = merge_aliases(text, &mut es);
-    assert_eq!(es[0].entity, es[1].entity);
-    assert_eq!(g[es[0].entity].canonical, "Linda Lamoureux");
-}
-
-#[test]
-fn roles_from_premodifier_and_apposition() {
-    let text = "Sources spoke to Axios journalist Barak Ravid. The talks were led by Adam Boehler, the U.S. presidential envoy for hostage affairs. Israeli Prime Minister Benjamin Netanyahu agreed.";
-    let mut es = vec![
-        ent(text, "Barak Ravid", 0, Label::Per),
-        ent(text, "Adam Boehler", 0, Label::Per),
-        ent(text, "Benjamin Netanyahu", 0, Label::Per),
-    ];
-    let g = merge_aliases(text, &mut es);
-    let mut qs = vec![];
-    let rels = attribute(&TextAnalysis::new(text), &es, &g, &mut qs);
-    let roles: Vec<(String, String)> = rels
+fn said_relations_follow_resolved_speakers() {
+    let text = "\u{201c}We will win,\u{201d} Ann Lee said. \u{201c}Maybe,\u{201d} an aide said.";
+    let (quotes, linked) = speakers(text, &[("Ann Lee", 0, Per)]);
+    assert_eq!(quotes.len(), 2);
+    let said: Vec<&Relation> = linked
+        .relations
         .iter()
-        .filter(|r| r.kind == RelationKind::HasRole)
-        .map(|r| {
-            (
-                g[r.subject].canonical.clone(),
-                r.object_text.clone().unwrap(),
-            )
-        })
+        .filter(|r| r.kind == RelationKind::Said)
         .collect();
-    assert!(
-        roles.contains(&("Barak Ravid".into(), "Axios journalist".into())),
-        "{roles:?}"
-    );
-    assert!(
-        roles.contains(&(
-            "Adam Boehler".into(),
-            "U.S. presidential envoy for hostage affairs".into()
-        )),
-        "{roles:?}"
-    );
-    assert!(
-        roles.contains(&("Benjamin Netanyahu".into(), "Israeli Prime Minister".into())),
-        "{roles:?}"
-    );
+    assert_eq!(said.len(), 1);
+    assert_eq!(said[0].subject, EntityId(0));
+    let q = said[0].quote.unwrap();
+    assert_eq!(linked.attributions[q.0].entity, Some(EntityId(0)));
+    // The evidence takes in the cue and the speaker.
+    assert!(said[0].span.as_str(text).ends_with("Ann Lee said"));
+    // A quote's score is scaled by the confidence of its speaker's resolution.
+    for (q, a) in quotes.iter().zip(&linked.attributions) {
+        assert!(
+            a.score <= q.score && a.score >= q.score * 0.5,
+            "{q:?} {a:?}"
+        );
+    }
+}
+
+/// Roles: (rule, text, mentions, (person, role) pairs that must be found).
+type RoleCase = (
+    &'static str,
+    &'static str,
+    &'static [M],
+    &'static [(&'static str, &'static str)],
+);
+
+const ROLE_CASES: &[RoleCase] = &[
+    (
+        "pre-modifying role nouns and titles",
+        "Sources spoke to Axios journalist Barak Ravid. Israeli Prime Minister Benjamin Netanyahu agreed.",
+        &[("Barak Ravid", 0, Per), ("Benjamin Netanyahu", 0, Per)],
+        &[("Barak Ravid", "Axios journalist"), ("Benjamin Netanyahu", "Israeli Prime Minister")],
+    ),
+    (
+        "an apposition after the name",
+        "The talks were led by Adam Boehler, the U.S. presidential envoy for hostage affairs.",
+        &[("Adam Boehler", 0, Per)],
+        &[("Adam Boehler", "U.S. presidential envoy for hostage affairs")],
+    ),
+];
+
+#[test]
+fn role_rules() {
+    for &(rule, text, ms, want) in ROLE_CASES {
+        let (_, linked) = speakers(text, ms);
+        let ms = mentions(text, ms);
+        let entities = merge_aliases(text, &ms);
+        let roles: Vec<(&str, &str)> = linked
+            .relations
+            .iter()
+            .filter(|r| r.kind == RelationKind::HasRole)
+            .map(|r| {
+                (
+                    entities.get(r.subject).canonical.as_str(),
+                    r.object_text.as_deref().unwrap(),
+                )
+            })
+            .collect();
+        for w in want {
+            assert!(roles.contains(w), "{rule}: {w:?} not in {roles:?}");
+        }
+    }
+}
+
+#[test]
+fn no_role_from_a_courtesy_title() {
+    // "Mr." is a courtesy title, part of the name; "Dr." is a title and gives a role.
+    let text = "Mr. Hamdan spoke. Dr. Ruth Ames agreed.";
+    let (_, linked) = speakers(text, &[("Hamdan", 0, Per), ("Ruth Ames", 0, Per)]);
+    let roles: Vec<&str> = linked
+        .relations
+        .iter()
+        .filter_map(|r| r.object_text.as_deref())
+        .collect();
+    assert_eq!(roles, ["Dr."]);
 }
 
 mod fuzz {
@@ -240,11 +393,11 @@ mod fuzz {
             picks in proptest::collection::vec((0usize..60, 1usize..4, 0usize..4), 0..12),
         ) {
             let text = words.join(" ");
-            // Entities over word runs (always on char boundaries).
+            // Mentions over word runs (always on char boundaries).
             let starts: Vec<usize> = std::iter::once(0)
                 .chain(text.match_indices(' ').map(|(i, _)| i + 1))
                 .collect();
-            let mut ents = Vec::new();
+            let mut ms = Vec::new();
             for (w, len, lab) in picks {
                 if w >= starts.len() {
                     continue;
@@ -252,31 +405,30 @@ mod fuzz {
                 let s = starts[w];
                 let e = starts.get(w + len).map(|&x| x - 1).unwrap_or(text.len());
                 if e > s {
-                    ents.push(Entity { span: Span::new(s, e), label: Label::ALL[lab], score: 1.0, entity: 0 });
+                    ms.push(Mention { span: Span::new(s, e), label: Label::ALL[lab], score: 1.0 });
                 }
             }
-            let groups = merge_aliases(&text, &mut ents);
-            for e in &ents {
-                prop_assert!(e.entity < groups.len());
-            }
-            let mut qs = crate::quotes::extract(&text);
-            let rels = attribute(&TextAnalysis::new(&text), &ents, &groups, &mut qs);
-            for r in &rels {
-                prop_assert!(r.subject < groups.len());
+            let entities = merge_aliases(&text, &ms);
+            let n = entities.list.len();
+            prop_assert_eq!(entities.of_mention.len(), ms.len());
+            prop_assert!(entities.of_mention.iter().all(|e| e.0 < n));
+            let qs = crate::quotes::extract(&text);
+            let linked = attribute(&TextAnalysis::new(&text), &ms, &entities, &qs);
+            prop_assert_eq!(linked.attributions.len(), qs.len());
+            for r in &linked.relations {
+                prop_assert!(r.subject.0 < n);
                 prop_assert!(r.span.start <= r.span.end && r.span.end <= text.len());
                 if let Some(q) = r.quote {
-                    prop_assert!(q < qs.len());
+                    prop_assert!(q.0 < qs.len());
                 }
             }
-            for q in &qs {
-                if let Some(g) = q.speaker_entity {
-                    prop_assert!(g < groups.len());
-                }
+            for a in &linked.attributions {
+                prop_assert!(a.entity.is_none_or(|g| g.0 < n));
             }
             // Deterministic.
-            let mut ents2 = ents.clone();
-            let groups2 = merge_aliases(&text, &mut ents2);
-            prop_assert_eq!(&groups, &groups2);
+            prop_assert_eq!(&entities, &merge_aliases(&text, &ms));
+            let again = attribute(&TextAnalysis::new(&text), &ms, &entities, &qs);
+            prop_assert_eq!(&linked, &again);
         }
     }
 }

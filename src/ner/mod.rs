@@ -19,7 +19,7 @@ pub mod model;
 #[cfg(feature = "ort")]
 pub mod ort_engine;
 
-use crate::doc::{Entity, Label, Span};
+use crate::doc::{Label, Mention, Span};
 pub mod tokenizer;
 
 use crate::text::TextAnalysis;
@@ -392,8 +392,8 @@ impl Ner {
             .collect())
     }
 
-    /// Entity mentions of a text, sorted by span; `entity` is left 0 (alias merging assigns it).
-    pub fn recognize(&self, analysis: &TextAnalysis) -> Result<Vec<Entity>> {
+    /// Entity mentions of a text, sorted by span (alias merging groups them into entities).
+    pub fn recognize(&self, analysis: &TextAnalysis) -> Result<Vec<Mention>> {
         let text = analysis.text;
         let words: Vec<&str> = analysis.words.iter().map(|s| s.as_str(text)).collect();
         let tags = self.predict_words(&words, &analysis.sentence_starts)?;
@@ -418,17 +418,16 @@ fn best_label(logits: &[f32]) -> (usize, f32) {
 
 /// Chunk word tags into entities (conlleval rule, with a line break ending any entity, as a
 /// sentence end does in CoNLL); score = mean word probability.
-pub fn decode(text: &str, spans: &[Span], tags: &[(Tag, f32)]) -> Vec<Entity> {
+pub fn decode(text: &str, spans: &[Span], tags: &[(Tag, f32)]) -> Vec<Mention> {
     let mut out = Vec::new();
     let mut open: Option<(usize, Label, f32, usize)> = None; // start word, label, sum p, count
     let close =
-        |open: &mut Option<(usize, Label, f32, usize)>, end_word: usize, out: &mut Vec<Entity>| {
+        |open: &mut Option<(usize, Label, f32, usize)>, end_word: usize, out: &mut Vec<Mention>| {
             if let Some((s, l, sum, n)) = open.take() {
-                out.push(Entity {
+                out.push(Mention {
                     span: Span::new(spans[s].start, spans[end_word - 1].end),
                     label: l,
                     score: sum / n as f32,
-                    entity: 0,
                 });
             }
         };

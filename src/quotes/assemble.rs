@@ -7,17 +7,7 @@ impl<'a> Doc<'a> {
         let mut found: Vec<Found> = Vec::new();
         let mut used = vec![false; self.regions.len()];
         let mut prev_subj: Option<Span> = None;
-        // Very long "sentences" (no punctuation) are cut into windows to bound the work.
-        let mut windows = Vec::with_capacity(self.sentences.len());
-        for &(s, e) in &self.sentences {
-            let mut a = s;
-            while e - a > MAX_SENTENCE_UNITS {
-                windows.push((a, a + MAX_SENTENCE_UNITS));
-                a += MAX_SENTENCE_UNITS;
-            }
-            windows.push((a, e));
-        }
-        for &(s, e) in &windows {
+        for (s, e) in self.windows() {
             let frames = self.find_frames(s, e, prev_subj);
             for f in &frames {
                 for &(a, b) in &f.contents {
@@ -26,36 +16,8 @@ impl<'a> Doc<'a> {
                             used[r] = true;
                         }
                     }
-                    let (kind, span) = if self.q_only(a, b) {
-                        let r = self.region(a).unwrap();
-                        (QuoteKind::Direct, r.inner)
-                    } else if (a..b)
-                        .any(|k| self.region(k).is_some_and(|r| !self.is_name_like(k, r)))
-                    {
-                        (QuoteKind::Mixed, self.range_span(a, b))
-                    } else {
-                        (QuoteKind::Indirect, self.range_span(a, b))
-                    };
-                    let speaker_is_pronoun = f.mention.is_some_and(|m| {
-                        is_subject_pronoun(&self.text[m.start..m.end].to_lowercase())
-                    });
-                    let mut score = f.score;
-                    if kind == QuoteKind::Direct {
-                        score += 0.1;
-                    }
-                    if speaker_is_pronoun {
-                        score -= 0.05;
-                    }
                     found.push(Found {
-                        quote: Quote {
-                            kind,
-                            span,
-                            cue: f.cue,
-                            speaker: f.mention,
-                            speaker_entity: None,
-                            speaker_name: None,
-                            score: score.clamp(0.05, 0.99),
-                        },
+                        quote: self.frame_quote(f, a, b),
                     });
                 }
             }
@@ -68,56 +30,10 @@ impl<'a> Doc<'a> {
                 if used[ri] {
                     continue;
                 }
-                let r = &self.regions[ri];
-                let only = (s..e).all(|k| k == u || self.punct(k).is_some());
-                let colon = u > s && self.is_punct(u - 1, ':');
-                let dash_name = self.dash_attribution(u, e);
-                let standalone = only
-                    || colon
-                    || dash_name.is_some()
-                    || (u == s
-                        && (u + 1..e).all(|k| self.punct(k).is_some() || self.region(k).is_some()));
-                let keep = if r.single {
-                    standalone
-                        && r.words >= 6
-                        && matches!(self.region_last_char(r), Some('.' | '!' | '?' | ','))
-                } else if standalone {
-                    r.words >= 2 || matches!(self.region_last_char(r), Some('.' | '!' | '?'))
-                } else {
-                    let prev_ok = u > s
-                        && !self.word(u - 1).is_some_and(|w| {
-                            (is_np_stop(w) && cue(w).is_none()) || is_determiner(w) || w == "of"
-                        });
-                    !self.is_name_like(u, r) && r.words >= 8 && prev_ok
-                };
-                if !keep {
-                    continue;
+                if let Some(quote) = self.loose_quotation(s, e, u) {
+                    used[ri] = true;
+                    found.push(Found { quote });
                 }
-                used[ri] = true;
-                let speaker = dash_name.or_else(|| {
-                    if colon {
-                        self.colon_speaker(s, u)
-                    } else {
-                        None
-                    }
-                });
-                found.push(Found {
-                    quote: Quote {
-                        kind: QuoteKind::Direct,
-                        span: r.inner,
-                        cue: None,
-                        speaker,
-                        speaker_entity: None,
-                        speaker_name: None,
-                        score: if speaker.is_some() {
-                            0.7
-                        } else if standalone {
-                            0.6
-                        } else {
-                            0.4
-                        },
-                    },
-                });
             }
         }
         self.byline_quotes(&mut found);
@@ -136,5 +52,101 @@ impl<'a> Doc<'a> {
             out.push(f);
         }
         out.into_iter().map(|f| f.quote).collect()
+    }
+
+    /// The sentences as unit ranges; very long "sentences" (no punctuation) are cut into
+    /// windows to bound the work.
+    fn windows(&self) -> Vec<(usize, usize)> {
+        let mut windows = Vec::with_capacity(self.sentences.len());
+        for &(s, e) in &self.sentences {
+            let mut a = s;
+            while e - a > MAX_SENTENCE_UNITS {
+                windows.push((a, a + MAX_SENTENCE_UNITS));
+                a += MAX_SENTENCE_UNITS;
+            }
+            windows.push((a, e));
+        }
+        windows
+    }
+
+    /// The quote of a frame's content `a..b`: direct when it is one quotation, mixed when it
+    /// holds one among other words (a name-like quotation does not count), else indirect.
+    fn frame_quote(&self, f: &Frame, a: usize, b: usize) -> Quote {
+        let (kind, span) = if self.q_only(a, b) {
+            let r = self.region(a).unwrap();
+            (QuoteKind::Direct, r.inner)
+        } else if (a..b).any(|k| self.region(k).is_some_and(|r| !self.is_name_like(k, r))) {
+            (QuoteKind::Mixed, self.range_span(a, b))
+        } else {
+            (QuoteKind::Indirect, self.range_span(a, b))
+        };
+        let speaker_is_pronoun = f
+            .mention
+            .is_some_and(|m| is_subject_pronoun(&self.text[m.start..m.end].to_lowercase()));
+        let mut score = f.score;
+        if kind == QuoteKind::Direct {
+            score += DIRECT_BONUS;
+        }
+        if speaker_is_pronoun {
+            score -= PRONOUN_PENALTY;
+        }
+        Quote {
+            kind,
+            span,
+            cue: f.cue,
+            speaker: f.mention,
+            score: score.clamp(MIN_SCORE, MAX_SCORE),
+        }
+    }
+
+    /// A quotation (unit `u` of the sentence `s..e`) that no frame took: a follow-on quote when
+    /// it stands alone (the whole sentence, after a colon, before a dash and a name) or is long
+    /// running speech; short scare quotes, titles and nicknames are none.
+    fn loose_quotation(&self, s: usize, e: usize, u: usize) -> Option<Quote> {
+        let r = self.region(u)?;
+        let only = (s..e).all(|k| k == u || self.punct(k).is_some());
+        let colon = u > s && self.is_punct(u - 1, ':');
+        let dash_name = self.dash_attribution(u, e);
+        let standalone = only
+            || colon
+            || dash_name.is_some()
+            || (u == s && (u + 1..e).all(|k| self.punct(k).is_some() || self.region(k).is_some()));
+        let keep = if r.single {
+            standalone
+                && r.words >= MIN_WORDS_SINGLE_MARKS
+                && matches!(self.region_last_char(r), Some('.' | '!' | '?' | ','))
+        } else if standalone {
+            r.words >= 2 || matches!(self.region_last_char(r), Some('.' | '!' | '?'))
+        } else {
+            let prev_ok = u > s
+                && !self.word(u - 1).is_some_and(|w| {
+                    (is_np_stop(w) && cue(w).is_none()) || is_determiner(w) || w == "of"
+                });
+            !self.is_name_like(u, r) && r.words >= MIN_WORDS_RUNNING && prev_ok
+        };
+        if !keep {
+            return None;
+        }
+        let speaker = dash_name.or_else(|| {
+            if colon {
+                self.colon_speaker(s, u)
+            } else {
+                None
+            }
+        });
+        let score = if speaker.is_some() {
+            LOOSE_WITH_SPEAKER_SCORE
+        } else if standalone {
+            LOOSE_STANDALONE_SCORE
+        } else {
+            LOOSE_RUNNING_SCORE
+        };
+        Some(Quote {
+            kind: QuoteKind::Direct,
+            span: r.inner,
+            cue: None,
+            speaker,
+            score,
+        })
     }
 }

@@ -30,9 +30,7 @@ impl<'a> Doc<'a> {
                             span,
                             cue: None,
                             speaker: Some(name),
-                            speaker_entity: None,
-                            speaker_name: None,
-                            score: 0.65,
+                            score: BYLINE_SCORE,
                         },
                     });
                 }

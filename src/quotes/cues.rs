@@ -8,40 +8,21 @@ impl<'a> Doc<'a> {
         let w = self.word(i)?;
         let prev = if i > s { self.word(i - 1) } else { None };
         let next = if i + 1 < e { self.word(i + 1) } else { None };
-        if matches!(w, "went" | "goes" | "go" | "going") && next == Some("on") {
+        if let Some(p) = phrasal_cue(w, next) {
+            // "went on to win", "to point out", "a call for", "was called for", "Points North".
             let after = if i + 2 < e { self.word(i + 2) } else { None };
-            if after == Some("to") {
-                return None;
-            }
-            return Some((PHRASAL, i + 2));
-        }
-        if matches!(w, "calls" | "called" | "calling" | "call")
-            && matches!(next, Some("for" | "on"))
-            || matches!(w, "points" | "pointed" | "pointing" | "referring") && next == Some("to")
-            || matches!(w, "talked" | "talking" | "talks") && next == Some("about")
-        {
-            let passive =
-                |p: &str| matches!(p, "was" | "were" | "is" | "are" | "been" | "being" | "be");
-            if prev.is_some_and(|p| p == "to" || is_determiner(p) || passive(p))
-                || (i > s && self.is_cap(i))
-            {
-                return None;
-            }
-            return Some((STANCE, i + 2)); // "called for a ban", "pointed to the polls"
-        }
-        if matches!(w, "points" | "pointed" | "point") && next == Some("out") {
-            if prev == Some("to") {
-                return None;
-            }
-            return Some((PHRASAL, i + 2));
+            let refused = (p.not_before.is_some() && after == p.not_before)
+                || (p.not_after_to && prev == Some("to"))
+                || (p.stance
+                    && (prev.is_some_and(|p| is_determiner(p) || is_be_form(p))
+                        || (i > s && self.is_cap(i))));
+            return (!refused).then_some((p.class, i + 2));
         }
         let (base, class) = cue(w)?;
-        if base == "show"
-            && next.is_some_and(|n| matches!(n, "his" | "her" | "their" | "its" | "our" | "my"))
-        {
+        if base == "show" && next.is_some_and(is_possessive_determiner) {
             return None; // "showed their alignment": a display, no report
         }
-        if i > s && self.is_cap(i) {
+        if i > s && self.is_cap(i) && !self.shouted_cue_after_quote(i, s) {
             return None; // "the United States", "State Department"
         }
         if w == "state" {
@@ -107,12 +88,8 @@ impl<'a> Doc<'a> {
             let time = !name_ly && (is_time_word(w) || is_month(w));
             let skip = (!name_ly && is_pre_cue_adverb(w))
                 || time
-                || (after_time && matches!(w, "this" | "last" | "on" | "late" | "early" | "next"))
-                || (lower.ends_with("ing")
-                    && matches!(
-                        w,
-                        "quoted" | "as" | "was" | "is" | "were" | "are" | "been" | "be"
-                    ))
+                || (after_time && is_time_opener(w))
+                || (lower.ends_with("ing") && (is_be_form(w) || matches!(w, "quoted" | "as")))
                 || w.ends_with("n't")
                 || w.ends_with("n’t")
                 || (w.chars().all(|c| c.is_ascii_digit()) && after_time);
@@ -134,6 +111,18 @@ impl<'a> Doc<'a> {
         Some((j, aux, negated, prog))
     }
 
+    /// An upper-case cue right after a quotation ("“…,” SAID the leader"): a verb in capitals
+    /// for emphasis, not part of a name.
+    fn shouted_cue_after_quote(&self, i: usize, s: usize) -> bool {
+        let upper = self.tok(i).is_some_and(|t| {
+            let w = t.text(self.text);
+            w.chars().count() >= 3 && w.chars().all(|c| c.is_uppercase())
+        });
+        let after_quote = (i > s && self.region(i - 1).is_some())
+            || (i > s + 1 && self.is_punct(i - 1, ',') && self.region(i - 2).is_some());
+        upper && after_quote
+    }
+
     pub(super) fn according_frame(&self, e: usize, i: usize) -> Option<Frame> {
         // Source noun phrase: after "to" up to a comma, a dash, or the sentence end.
         let a = i + 2;
@@ -147,7 +136,10 @@ impl<'a> Doc<'a> {
         // Stop the mention at a relative clause.
         let mut m_end = b;
         for k in a..b {
-            if matches!(self.word(k), Some("which" | "who" | "that" | "whose")) {
+            if self
+                .word(k)
+                .is_some_and(|w| w == "that" || is_relative_pronoun(w))
+            {
                 m_end = k;
                 break;
             }
@@ -163,7 +155,7 @@ impl<'a> Doc<'a> {
             inverted: true,
             right_start: None,
             contents: Vec::new(),
-            score: 0.75,
+            score: ACCORDING_FRAME_SCORE,
             class: PHRASAL,
             according: true,
             inherited: false,

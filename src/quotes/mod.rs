@@ -20,11 +20,13 @@ use crate::doc::{Quote, QuoteKind, Span};
 use crate::lexicon::{
     cue, is_adverbial_prep, is_day_name, is_determiner, is_modal, is_month, is_naming_word,
     is_np_stop, is_pre_cue_adverb, is_subject_pronoun, is_subordinator, is_time_word, is_title,
-    CueClass, PHRASAL, STANCE,
+    CueClass, PHRASAL,
 };
 use crate::lexicon::{
-    is_caption_word, is_evidence_verb, is_not_content_opener, is_passive_auxiliary,
-    is_plural_collective, is_time_noun, is_title_case_minor,
+    is_be_form, is_caption_word, is_clause_opener, is_evidence_verb, is_hearer_object,
+    is_not_content_opener, is_org_head, is_passive_auxiliary, is_plural_collective,
+    is_possessive_determiner, is_preposition, is_relative_pronoun, is_time_noun, is_time_opener,
+    is_title_case_minor, phrasal_cue,
 };
 use crate::text::marks::trim_span;
 use crate::text::{Region, TextAnalysis, Tok, TokKind};
@@ -45,7 +47,7 @@ pub fn extract_with_warnings(text: &str) -> (Vec<Quote>, Vec<String>) {
 ///
 /// Spans follow the Gender Gap Tracker conventions: a direct quote without its outer marks, an
 /// indirect quote from after the cue (or the sentence start) to the clause end without the final
-/// period. `speaker_entity` and `speaker_name` are left empty for [`crate::link::attribute`].
+/// period. [`crate::link::attribute`] resolves the speaker mentions.
 pub fn find(analysis: &TextAnalysis) -> Vec<Quote> {
     Doc::new(analysis).find_quotes()
 }
@@ -84,8 +86,38 @@ struct Doc<'a> {
     newlines: &'a [usize],
 }
 
+// Tuning numbers of the quote stage. Scores order the quotes of one text against each other
+// (the better-scored of two overlapping quotes is kept) and are the confidence in the CSV; the
+// link step scales them by the confidence of the speaker's resolution.
+
 /// Longest unit window searched for attribution frames at once.
 const MAX_SENTENCE_UNITS: usize = 600;
+/// A frame with a cue verb and its own subject.
+const CUE_FRAME_SCORE: f32 = 0.8;
+/// A frame whose subject is inherited ("…, and added that …").
+const INHERITED_FRAME_SCORE: f32 = 0.6;
+/// An "according to X" frame.
+const ACCORDING_FRAME_SCORE: f32 = 0.75;
+/// Added for a direct quote (its boundaries are marked).
+const DIRECT_BONUS: f32 = 0.1;
+/// Taken off when the speaker mention is a pronoun (it must still be resolved).
+const PRONOUN_PENALTY: f32 = 0.05;
+/// Bounds of a frame quote's score.
+const MIN_SCORE: f32 = 0.05;
+const MAX_SCORE: f32 = 0.99;
+/// A quotation outside frames with a speaker after a dash or before a colon.
+const LOOSE_WITH_SPEAKER_SCORE: f32 = 0.7;
+/// A quotation outside frames standing alone (a follow-on quote).
+const LOOSE_STANDALONE_SCORE: f32 = 0.6;
+/// Long quoted speech running inside a sentence without a frame.
+const LOOSE_RUNNING_SCORE: f32 = 0.4;
+/// A paragraph attributed by a sign-off line ("— Name (@handle)").
+const BYLINE_SCORE: f32 = 0.65;
+/// A quotation in single marks standing alone counts from this many words (shorter ones are
+/// mostly scare quotes and titles).
+const MIN_WORDS_SINGLE_MARKS: usize = 6;
+/// Quoted words running inside a sentence count as a quote from this many words.
+const MIN_WORDS_RUNNING: usize = 8;
 
 /// A quote found so far (before overlaps are resolved).
 struct Found {

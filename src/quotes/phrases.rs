@@ -80,11 +80,7 @@ impl<'a> Doc<'a> {
                 }
                 break;
             }
-            let adverb = !self.is_cap(k)
-                && matches!(
-                    lw,
-                    "still" | "also" | "now" | "then" | "further" | "again" | "already" | "never"
-                );
+            let adverb = !self.is_cap(k) && is_pre_cue_adverb(lw);
             if adverb
                 || (is_np_stop(lw) && !(lw == "and" && last.is_some()))
                 || cue(lw).is_some()
@@ -123,6 +119,27 @@ impl<'a> Doc<'a> {
         Some((i, end))
     }
 
+    /// Units `a..b` read as a person's name: capitalised words only, at least two besides titles
+    /// or one after a title ("Sergeant Ana Ruiz", "Mayor Lee"), not ending in an organisation
+    /// noun ("Royal Bank").
+    fn is_person_name(&self, a: usize, b: usize) -> bool {
+        let mut names = 0;
+        let mut titled = false;
+        for k in a..b {
+            let Some(t) = self.tok(k) else { return false };
+            if t.kind != TokKind::Word || !self.is_cap(k) {
+                return false;
+            }
+            if is_title(t.text(self.text)) {
+                titled = true;
+            } else {
+                names += 1;
+            }
+        }
+        let org_end = self.word(b - 1).is_some_and(is_org_head);
+        !org_end && (names >= 2 || (names >= 1 && titled))
+    }
+
     /// The speaker mention inside a subject noun phrase: a pronoun, the trailing proper name after
     /// any title ("Israeli Prime Minister Benjamin Netanyahu" → "Benjamin Netanyahu"), or the
     /// whole phrase for a nominal ("the mayor", "a spokeswoman for Trudeau").
@@ -150,11 +167,17 @@ impl<'a> Doc<'a> {
             return self.range_span(a, b); // ends in a common noun: nominal
         }
         if r > a {
+            // "Sergeant Ana Ruiz of the Harbor Police Department": the person before the
+            // preposition speaks, not the organisation after it.
+            let mut p = r - 1;
+            if p > a && self.word(p).is_some_and(is_determiner) {
+                p -= 1;
+            }
+            if p > a && self.word(p).is_some_and(is_preposition) && self.is_person_name(a, p) {
+                return self.head_mention(a, p);
+            }
             let before = self.word(r - 1).unwrap_or("");
-            if matches!(
-                before,
-                "of" | "for" | "at" | "from" | "by" | "with" | "in" | "on"
-            ) {
+            if is_preposition(before) && before != "to" {
                 return self.range_span(a, b);
             }
             if is_determiner(before) && r - 1 == a {

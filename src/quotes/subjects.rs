@@ -203,10 +203,8 @@ impl<'a> Doc<'a> {
         comma: usize,
     ) -> Option<((usize, usize), bool)> {
         let first = self.word(k + 1)?;
-        if matches!(
-            first,
-            "and" | "but" | "or" | "so" | "yet" | "then" | "while" | "because" | "as"
-        ) || (k + 1..comma).any(|x| self.word(x).is_some_and(|w| cue(w).is_some()))
+        if is_clause_opener(first)
+            || (k + 1..comma).any(|x| self.word(x).is_some_and(|w| cue(w).is_some()))
         {
             return None; // a coordinated or subordinate clause, no apposition
         }
@@ -223,7 +221,7 @@ impl<'a> Doc<'a> {
             }
         }
         let strong = is_determiner(first)
-            || matches!(first, "who" | "which" | "whose" | "whom")
+            || is_relative_pronoun(first)
             || !self.is_cap(k + 1)
             || first.chars().next().is_some_and(|c| c.is_ascii_digit())
             || self.tok(k + 1).is_some_and(|t| is_title(t.text(self.text)));
@@ -300,10 +298,7 @@ impl<'a> Doc<'a> {
         }
         match self.word(r) {
             Some("that") | None => r,
-            Some(
-                "him" | "her" | "them" | "me" | "us" | "reporters" | "journalists" | "supporters"
-                | "residents" | "customers" | "voters" | "members" | "people" | "everyone",
-            ) => r + 1,
+            Some(w) if is_hearer_object(w) => r + 1,
             Some(w) if is_subject_pronoun(w) => r,
             Some(_) => match self.np_forward(r, e) {
                 Some((_, b)) if b - r <= 6 => b,

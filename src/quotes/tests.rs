@@ -27,6 +27,85 @@ fn row(kind: &str, text: &str, cue: &str, speaker: &str) -> Row {
     (kind.into(), text.into(), cue.into(), speaker.into())
 }
 
+/// Attributions of unusual shape (issue 9), one sentence of our own per kind:
+/// (kind of case, text, expected rows).
+type KindCase = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str, &'static str, &'static str)],
+);
+
+const ATTRIBUTION_KINDS: &[KindCase] = &[
+    (
+        "a dash between the quotation and its cue",
+        "The senator spoke at length. \"We need more time\" - she told reporters on Monday.",
+        &[("direct", "We need more time", "told", "she")],
+    ),
+    (
+        "an em dash between the quotation and its cue",
+        "\u{201c}The vote is final\u{201d} \u{2014} the chairman said.",
+        &[("direct", "The vote is final", "said", "the chairman")],
+    ),
+    (
+        "a cue after 'but then'",
+        "Nobody expected the outcome. \"It was a mistake,\" but then Coach Rivera conceded the point.",
+        &[("direct", "It was a mistake,", "conceded", "Rivera")],
+    ),
+    (
+        "a rare verb of speaking",
+        "\"The numbers do not add up,\" Professor Lin Yao quipped during the hearing.",
+        &[("direct", "The numbers do not add up,", "quipped", "Lin Yao")],
+    ),
+    (
+        "an upper-case cue after the quotation",
+        "\"We are not finished yet,\" SAID the union leader Maria Santos.",
+        &[("direct", "We are not finished yet,", "SAID", "Maria Santos")],
+    ),
+    (
+        "'implied that'",
+        "Councillor Ravi Patel implied that the contract had been rigged.",
+        &[("indirect", "that the contract had been rigged", "implied", "Ravi Patel")],
+    ),
+    (
+        "a quotation standing alone has no speaker",
+        "The building was quiet after midnight.\n\n\"Everything we built here is gone.\"",
+        &[("direct", "Everything we built here is gone.", "", "")],
+    ),
+    (
+        "the person before 'of' and an organisation speaks",
+        "\"We were never consulted,\" said Sergeant Ana Ruiz of the Harbor Police Department.",
+        &[("direct", "We were never consulted,", "said", "Ana Ruiz")],
+    ),
+    (
+        "an organisation named with 'of' stays whole",
+        "\"Rates will hold,\" said the Bank of Canada.",
+        &[("direct", "Rates will hold,", "said", "the Bank of Canada")],
+    ),
+    (
+        "a quoted title after 'in her book' is no quotation",
+        "In her book \"Winter Roads,\" Ellen Marsh describes her childhood.",
+        &[],
+    ),
+    (
+        "a quoted title after 'claims that' stays inside the indirect quote",
+        "Jane Doe claims that \"The Lost City\" is her best novel.",
+        &[("indirect", "that \"The Lost City\" is her best novel", "claims", "Jane Doe")],
+    ),
+    (
+        "a one-word quotation before an inverted cue is still a quotation",
+        "\u{201c}One!\u{201d} says the proprietor.",
+        &[("direct", "One!", "says", "the proprietor")],
+    ),
+];
+
+#[test]
+fn attribution_kinds() {
+    for &(case, text, want) in ATTRIBUTION_KINDS {
+        let want: Vec<Row> = want.iter().map(|&(k, t, c, s)| row(k, t, c, s)).collect();
+        assert_eq!(rows(text), want, "{case}");
+    }
+}
+
 #[test]
 fn curly_double_marks_trailing_attribution() {
     let t = "“We will not give up,” Hamdan said.";
