@@ -14,24 +14,6 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-/// Command-line arguments of `newsx convert`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct ConvertArgs {
-    /// JSON Lines files, or folders whose files are all read (names starting with `.` or `_`,
-    /// such as Spark's `_SUCCESS` and `.crc` files, are left out).
-    #[arg(required = true)]
-    pub inputs: Vec<PathBuf>,
-    /// Output folder for entities.csv, quotes.csv, relations.csv, documents.csv.
-    #[arg(long, default_value = "output")]
-    pub out: PathBuf,
-    /// Start every CSV with a UTF-8 byte-order mark (as `extract --excel`).
-    #[arg(long)]
-    pub excel: bool,
-    /// No summary on stderr (problems are still reported).
-    #[arg(long)]
-    pub quiet: bool,
-}
-
 /// What [`convert`] did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConvertSummary {
@@ -177,24 +159,4 @@ pub fn convert(
     }
     w.commit()?;
     Ok(summary)
-}
-
-/// Run `newsx convert`.
-pub fn main(args: ConvertArgs) -> Result<u8> {
-    let mut report = |m: String| eprintln!("newsx: error: {m}");
-    let s = convert(&args.inputs, &args.out, args.excel, &mut report)?;
-    if !args.quiet {
-        eprintln!(
-            "newsx: {} documents ({} failed), {} unusable lines; output in {}",
-            s.documents,
-            s.failed,
-            s.bad_lines,
-            args.out.display()
-        );
-    }
-    Ok(if s.failed > 0 || s.bad_lines > 0 {
-        1
-    } else {
-        0
-    })
 }

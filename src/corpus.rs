@@ -9,7 +9,6 @@
 use crate::doc::Document;
 use anyhow::{bail, Context};
 use std::collections::{BTreeMap, HashSet};
-use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -117,16 +116,18 @@ fn relative_id(root: &Path, path: &Path) -> String {
 
 /// Why one document could not be read. Its `Display` names the file and, where there is one,
 /// the position (byte offset and line).
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     /// The file could not be opened or read.
+    #[error("{}: cannot read: {error}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
-        /// The cause.
+        /// The cause (in the message already, so not a `source`).
         error: std::io::Error,
     },
     /// The file is larger than the limit.
+    #[error("{}: file is larger than the limit ({size} bytes > {max} bytes; see --max-bytes)", path.display())]
     TooLarge {
         /// The file.
         path: PathBuf,
@@ -136,6 +137,7 @@ pub enum ReadError {
         max: u64,
     },
     /// The bytes are not UTF-8.
+    #[error("{}: not valid UTF-8 at byte {offset} (line {line})", path.display())]
     InvalidUtf8 {
         /// The file.
         path: PathBuf,
@@ -145,6 +147,7 @@ pub enum ReadError {
         line: usize,
     },
     /// The file holds a NUL byte (binary, or UTF-16 text).
+    #[error("{}: NUL byte at byte {offset} (line {line}); binary or UTF-16 file?", path.display())]
     Nul {
         /// The file.
         path: PathBuf,
@@ -166,31 +169,6 @@ impl ReadError {
         }
     }
 }
-
-impl fmt::Display for ReadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ReadError::Io { path, error } => write!(f, "{}: cannot read: {error}", path.display()),
-            ReadError::TooLarge { path, size, max } => write!(
-                f,
-                "{}: file is larger than the limit ({size} bytes > {max} bytes; see --max-bytes)",
-                path.display()
-            ),
-            ReadError::InvalidUtf8 { path, offset, line } => write!(
-                f,
-                "{}: not valid UTF-8 at byte {offset} (line {line})",
-                path.display()
-            ),
-            ReadError::Nul { path, offset, line } => write!(
-                f,
-                "{}: NUL byte at byte {offset} (line {line}); binary or UTF-16 file?",
-                path.display()
-            ),
-        }
-    }
-}
-
-impl std::error::Error for ReadError {}
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 

@@ -17,79 +17,6 @@ use crate::output::{format_score, DocRows, DocumentRow, EntityRow, QuoteRow, Rel
 use serde::{Deserialize, Serialize};
 use std::io::BufRead;
 
-/// An entity mention (a row of `entities.csv` without `doc_id`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EntityRec {
-    /// First code point.
-    pub start: usize,
-    /// One past the last code point.
-    pub end: usize,
-    /// The mention text.
-    pub text: String,
-    /// `PER`, `ORG`, `LOC` or `MISC`.
-    pub label: String,
-    /// `E1`, `E2`…
-    pub entity_id: String,
-    /// Canonical name of the entity.
-    pub canonical: String,
-    /// Confidence, 4 decimals (`null` when unknown).
-    pub score: Option<f64>,
-}
-
-/// A quotation (a row of `quotes.csv` without `doc_id`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct QuoteRec {
-    /// `Q1`, `Q2`… in text order.
-    pub quote_id: String,
-    /// `direct`, `mixed` or `indirect`.
-    pub kind: String,
-    /// First code point of the quoted content.
-    pub start: usize,
-    /// One past its last code point.
-    pub end: usize,
-    /// The quoted content.
-    pub text: String,
-    /// The reporting verb or phrase.
-    pub cue: String,
-    /// Cue start.
-    pub cue_start: Option<usize>,
-    /// Cue end.
-    pub cue_end: Option<usize>,
-    /// The speaker mention.
-    pub speaker_text: String,
-    /// Speaker mention start.
-    pub speaker_start: Option<usize>,
-    /// Speaker mention end.
-    pub speaker_end: Option<usize>,
-    /// The entity the speaker resolves to (empty for an unnamed speaker).
-    pub speaker_entity_id: String,
-    /// Canonical speaker name, or the mention for an unnamed speaker.
-    pub speaker: String,
-    /// Confidence, 4 decimals.
-    pub score: Option<f64>,
-}
-
-/// A relation (a row of `relations.csv` without `doc_id`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RelationRec {
-    /// `R1`, `R2`…
-    pub relation_id: String,
-    /// Subject entity id.
-    pub subject_id: String,
-    /// `said` or `has_role`.
-    pub relation: String,
-    /// Object id (a quote id for `said`).
-    pub object_id: String,
-    /// Literal object (a role for `has_role`).
-    pub object_text: String,
-    /// Evidence start.
-    pub start: usize,
-    /// Evidence end.
-    pub end: usize,
-    /// Confidence, 4 decimals.
-    pub score: Option<f64>,
-}
-
 /// The whole result of one document: one JSON line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocRecord {
@@ -103,15 +30,15 @@ pub struct DocRecord {
     /// Length in code points (`null` on error).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chars: Option<usize>,
-    /// Entity mentions, sorted by start, end.
+    /// Entity mentions, sorted by start, end (rows without `doc_id`, scores rounded).
     #[serde(default)]
-    pub entities: Vec<EntityRec>,
-    /// Quotes in text order.
+    pub entities: Vec<EntityRow>,
+    /// Quotes in text order (rows without `doc_id`, scores rounded).
     #[serde(default)]
-    pub quotes: Vec<QuoteRec>,
-    /// Relations in span order.
+    pub quotes: Vec<QuoteRow>,
+    /// Relations in span order (rows without `doc_id`, scores rounded).
     #[serde(default)]
-    pub relations: Vec<RelationRec>,
+    pub relations: Vec<RelationRow>,
     /// One-line reason when `status` is `error`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub error: String,
@@ -142,48 +69,28 @@ impl DocRecord {
             entities: rows
                 .entities
                 .iter()
-                .map(|r| EntityRec {
-                    start: r.start,
-                    end: r.end,
-                    text: r.text.clone(),
-                    label: r.label.clone(),
-                    entity_id: r.entity_id.clone(),
-                    canonical: r.canonical.clone(),
+                .map(|r| EntityRow {
+                    doc_id: String::new(),
                     score: score4(r.score),
+                    ..r.clone()
                 })
                 .collect(),
             quotes: rows
                 .quotes
                 .iter()
-                .map(|r| QuoteRec {
-                    quote_id: r.quote_id.clone(),
-                    kind: r.kind.clone(),
-                    start: r.start,
-                    end: r.end,
-                    text: r.text.clone(),
-                    cue: r.cue.clone(),
-                    cue_start: r.cue_start,
-                    cue_end: r.cue_end,
-                    speaker_text: r.speaker_text.clone(),
-                    speaker_start: r.speaker_start,
-                    speaker_end: r.speaker_end,
-                    speaker_entity_id: r.speaker_entity_id.clone(),
-                    speaker: r.speaker.clone(),
+                .map(|r| QuoteRow {
+                    doc_id: String::new(),
                     score: score4(r.score),
+                    ..r.clone()
                 })
                 .collect(),
             relations: rows
                 .relations
                 .iter()
-                .map(|r| RelationRec {
-                    relation_id: r.relation_id.clone(),
-                    subject_id: r.subject_id.clone(),
-                    relation: r.relation.clone(),
-                    object_id: r.object_id.clone(),
-                    object_text: r.object_text.clone(),
-                    start: r.start,
-                    end: r.end,
+                .map(|r| RelationRow {
+                    doc_id: String::new(),
                     score: score4(r.score),
+                    ..r.clone()
                 })
                 .collect(),
             error: d.error.clone(),
@@ -223,13 +130,7 @@ impl DocRecord {
                 .iter()
                 .map(|r| EntityRow {
                     doc_id: id.clone(),
-                    start: r.start,
-                    end: r.end,
-                    text: r.text.clone(),
-                    label: r.label.clone(),
-                    entity_id: r.entity_id.clone(),
-                    canonical: r.canonical.clone(),
-                    score: r.score,
+                    ..r.clone()
                 })
                 .collect(),
             quotes: self
@@ -237,20 +138,7 @@ impl DocRecord {
                 .iter()
                 .map(|r| QuoteRow {
                     doc_id: id.clone(),
-                    quote_id: r.quote_id.clone(),
-                    kind: r.kind.clone(),
-                    start: r.start,
-                    end: r.end,
-                    text: r.text.clone(),
-                    cue: r.cue.clone(),
-                    cue_start: r.cue_start,
-                    cue_end: r.cue_end,
-                    speaker_text: r.speaker_text.clone(),
-                    speaker_start: r.speaker_start,
-                    speaker_end: r.speaker_end,
-                    speaker_entity_id: r.speaker_entity_id.clone(),
-                    speaker: r.speaker.clone(),
-                    score: r.score,
+                    ..r.clone()
                 })
                 .collect(),
             relations: self
@@ -258,14 +146,7 @@ impl DocRecord {
                 .iter()
                 .map(|r| RelationRow {
                     doc_id: id.clone(),
-                    relation_id: r.relation_id.clone(),
-                    subject_id: r.subject_id.clone(),
-                    relation: r.relation.clone(),
-                    object_id: r.object_id.clone(),
-                    object_text: r.object_text.clone(),
-                    start: r.start,
-                    end: r.end,
-                    score: r.score,
+                    ..r.clone()
                 })
                 .collect(),
             document: DocumentRow {
@@ -309,25 +190,74 @@ struct RawInput {
     path: Option<serde_json::Value>,
 }
 
-/// Why an input line was refused: the message names `source`, the line and (for bad JSON) the
+/// What is wrong with an input line.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LineProblem {
+    /// Not JSON (serde_json's message, without its position).
+    #[error("invalid JSON at column {column}: {message}")]
+    InvalidJson {
+        /// 1-based column of the problem.
+        column: usize,
+        /// What serde_json found.
+        message: String,
+    },
+    /// JSON, but not an object.
+    #[error("expected a JSON object {{\"doc_id\": …, \"text\": …}}")]
+    NotAnObject,
+    /// `path` is there but not a string.
+    #[error("\"path\" is not a string")]
+    PathNotString,
+    /// No `doc_id` (or `null`).
+    #[error("missing field \"doc_id\"")]
+    MissingDocId,
+    /// `doc_id` is `""`.
+    #[error("\"doc_id\" is empty")]
+    EmptyDocId,
+    /// `doc_id` is not a string.
+    #[error("\"doc_id\" is not a string")]
+    DocIdNotString,
+    /// No `text` (or `null`).
+    #[error("missing field \"text\"")]
+    MissingText,
+    /// `text` is not a string.
+    #[error("\"text\" is not a string")]
+    TextNotString,
+    /// `text` is longer than `--max-bytes`.
+    #[error("document {doc_id:?} is larger than the limit ({size} bytes > {max} bytes; see --max-bytes)")]
+    TooLarge {
+        /// The document.
+        doc_id: String,
+        /// Bytes of its text (UTF-8).
+        size: u64,
+        /// The limit.
+        max: u64,
+    },
+    /// `text` holds a NUL character.
+    #[error("document {doc_id:?} holds a NUL character at code point {at}")]
+    Nul {
+        /// The document.
+        doc_id: String,
+        /// Code point of the first NUL.
+        at: usize,
+    },
+}
+
+/// Why an input line was refused: the message names the input, the line and (for bad JSON) the
 /// column; `doc_id` and `path` are there when the line had them.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{input}: line {line}: {problem}")]
 pub struct LineError {
     /// The document id, when the line had a usable one.
     pub doc_id: Option<String>,
     /// The `path` field, when the line had one.
     pub path: String,
-    /// What is wrong, naming the source and line.
-    pub message: String,
+    /// The input (e.g. `stdin`).
+    pub input: String,
+    /// 1-based line number.
+    pub line: u64,
+    /// What is wrong.
+    pub problem: LineProblem,
 }
-
-impl std::fmt::Display for LineError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for LineError {}
 
 /// Parse one input line (`line_no` is 1-based; `source` names the stream, e.g. `stdin`).
 /// Unknown fields are ignored; `path` is optional.
@@ -341,66 +271,62 @@ pub fn read_input_line(
     line: &[u8],
     max_bytes: u64,
 ) -> Result<InputDoc, LineError> {
-    let at = format!("{source}: line {line_no}");
-    let fail = |doc_id: Option<String>, path: String, what: String| LineError {
+    let fail = |doc_id: Option<String>, path: String, problem: LineProblem| LineError {
         doc_id,
         path,
-        message: format!("{at}: {what}"),
+        input: source.to_string(),
+        line: line_no,
+        problem,
     };
     let raw: RawInput = match serde_json::from_slice::<serde_json::Value>(line) {
         Err(e) => {
-            return Err(fail(
-                None,
-                String::new(),
-                format!(
-                    "invalid JSON at column {}: {}",
-                    e.column(),
-                    strip_position(&e)
-                ),
-            ))
+            let problem = LineProblem::InvalidJson {
+                column: e.column(),
+                message: strip_position(&e),
+            };
+            return Err(fail(None, String::new(), problem));
         }
         Ok(v) if !v.is_object() => {
-            return Err(fail(
-                None,
-                String::new(),
-                "expected a JSON object {\"doc_id\": …, \"text\": …}".to_string(),
-            ))
+            return Err(fail(None, String::new(), LineProblem::NotAnObject));
         }
         Ok(v) => serde_json::from_value(v).expect("an object deserialises into optional fields"),
     };
     let path = match raw.path {
         None | Some(serde_json::Value::Null) => String::new(),
         Some(serde_json::Value::String(s)) => s,
-        Some(_) => return Err(fail(None, String::new(), "\"path\" is not a string".into())),
+        Some(_) => return Err(fail(None, String::new(), LineProblem::PathNotString)),
     };
     let doc_id = match raw.doc_id {
         None | Some(serde_json::Value::Null) => {
-            return Err(fail(None, path, "missing field \"doc_id\"".into()))
+            return Err(fail(None, path, LineProblem::MissingDocId))
         }
         Some(serde_json::Value::String(s)) if s.is_empty() => {
-            return Err(fail(None, path, "\"doc_id\" is empty".into()))
+            return Err(fail(None, path, LineProblem::EmptyDocId))
         }
         Some(serde_json::Value::String(s)) => s,
-        Some(_) => return Err(fail(None, path, "\"doc_id\" is not a string".into())),
+        Some(_) => return Err(fail(None, path, LineProblem::DocIdNotString)),
     };
     let text = match raw.text {
         None | Some(serde_json::Value::Null) => {
-            return Err(fail(Some(doc_id), path, "missing field \"text\"".into()))
+            return Err(fail(Some(doc_id), path, LineProblem::MissingText))
         }
         Some(serde_json::Value::String(s)) => s,
-        Some(_) => return Err(fail(Some(doc_id), path, "\"text\" is not a string".into())),
+        Some(_) => return Err(fail(Some(doc_id), path, LineProblem::TextNotString)),
     };
     if text.len() as u64 > max_bytes {
-        let what = format!(
-            "document {doc_id:?} is larger than the limit ({} bytes > {max_bytes} bytes; see --max-bytes)",
-            text.len()
-        );
-        return Err(fail(Some(doc_id), path, what));
+        let problem = LineProblem::TooLarge {
+            doc_id: doc_id.clone(),
+            size: text.len() as u64,
+            max: max_bytes,
+        };
+        return Err(fail(Some(doc_id), path, problem));
     }
     if let Some(i) = text.find('\0') {
-        let ch = text[..i].chars().count();
-        let what = format!("document {doc_id:?} holds a NUL character at code point {ch}");
-        return Err(fail(Some(doc_id), path, what));
+        let problem = LineProblem::Nul {
+            doc_id: doc_id.clone(),
+            at: text[..i].chars().count(),
+        };
+        return Err(fail(Some(doc_id), path, problem));
     }
     Ok(InputDoc { doc_id, path, text })
 }
@@ -501,30 +427,30 @@ mod tests {
         assert_eq!(ok.path, "");
         let e = |l: &[u8]| read_input_line("stdin", 7, l, 5).unwrap_err();
         assert_eq!(
-            e(br#"{"doc_id":"a""#).message,
+            e(br#"{"doc_id":"a""#).to_string(),
             "stdin: line 7: invalid JSON at column 13: EOF while parsing an object"
         );
         assert_eq!(
-            e(br#"{"text":"x"}"#).message,
+            e(br#"{"text":"x"}"#).to_string(),
             "stdin: line 7: missing field \"doc_id\""
         );
         let m = e(br#"{"doc_id":"b","path":"p.txt"}"#);
-        assert_eq!(m.message, "stdin: line 7: missing field \"text\"");
+        assert_eq!(m.to_string(), "stdin: line 7: missing field \"text\"");
         assert_eq!((m.doc_id.as_deref(), m.path.as_str()), (Some("b"), "p.txt"));
         assert_eq!(
-            e(br#"{"doc_id":"c","text":"123456"}"#).message,
+            e(br#"{"doc_id":"c","text":"123456"}"#).to_string(),
             "stdin: line 7: document \"c\" is larger than the limit (6 bytes > 5 bytes; see --max-bytes)"
         );
         assert_eq!(
-            e(b"[1]").message,
+            e(b"[1]").to_string(),
             "stdin: line 7: expected a JSON object {\"doc_id\": \u{2026}, \"text\": \u{2026}}"
         );
         assert_eq!(
-            e(br#"{"doc_id":3,"text":""}"#).message,
+            e(br#"{"doc_id":3,"text":""}"#).to_string(),
             "stdin: line 7: \"doc_id\" is not a string"
         );
         assert!(e(br#"{"doc_id":"n","text":"a\u0000"}"#)
-            .message
+            .to_string()
             .ends_with("NUL character at code point 1"));
     }
 

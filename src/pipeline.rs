@@ -5,10 +5,12 @@
 //! Inside a document the NER stage and the quote stage run side by side (`rayon::join`), then the
 //! link step joins them: alias merging gives entity ids, speakers resolve to entities.
 
-use crate::corpus::{collect_inputs, content_hash, decode_document, read_bytes, InputFile};
+use crate::corpus::{
+    collect_inputs, content_hash, decode_document, read_bytes, InputFile, ReadError,
+};
 use crate::doc::{DocOutput, Document};
-use crate::jsonl::{read_input_line, DocRecord, Line, LineReader};
-use crate::ner::Ner;
+use crate::jsonl::{read_input_line, DocRecord, Line, LineError, LineReader};
+use crate::ner::{EncoderStats, Ner};
 use crate::output::{doc_rows, CsvSink, Finished, Resumed};
 use crate::text::TextAnalysis;
 use crate::{link, quotes};
@@ -20,57 +22,125 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// Command-line arguments of `newsx extract`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct ExtractArgs {
-    /// Article files (`.txt`, UTF-8) or folders searched recursively for `*.txt`.
-    #[arg(required_unless_present = "jsonl", conflicts_with = "jsonl")]
+/// Which engine runs the NER model (`--engine`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// The built-in quantized engine.
+    Native,
+    /// ONNX Runtime (needs a build with the `ort` feature).
+    Ort,
+}
+
+impl Engine {
+    /// Its name on the command line (and in the settings a resumable run records).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Engine::Native => "native",
+            Engine::Ort => "ort",
+        }
+    }
+}
+
+impl std::str::FromStr for Engine {
+    type Err = anyhow::Error;
+
+    fn from_str(s: &str) -> Result<Engine> {
+        match s {
+            "native" => Ok(Engine::Native),
+            "ort" => Ok(Engine::Ort),
+            other => anyhow::bail!("--engine {other:?}: expected native or ort"),
+        }
+    }
+}
+
+/// What `newsx extract` is to do (the library's form of its command line; see there for each
+/// field's meaning).
+#[derive(Debug, Clone)]
+pub struct ExtractOptions {
+    /// Article files or folders (CSV mode).
     pub inputs: Vec<PathBuf>,
-    /// Output folder for entities.csv, quotes.csv, relations.csv, documents.csv.
-    #[arg(long, default_value = "output")]
+    /// Output folder (CSV mode).
     pub out: PathBuf,
-    /// The NER model folder (config.json, tokenizer.json, model.safetensors).
-    #[arg(long, default_value = "models/ner")]
+    /// The NER model folder.
     pub model: PathBuf,
-    /// Worker threads (default: all cores). Output does not depend on it.
-    #[arg(long)]
+    /// Worker threads (`None`: all cores).
     pub threads: Option<usize>,
-    /// Documents larger than this many bytes are refused (an error row for that document).
-    #[arg(long, default_value_t = 5_000_000)]
-    pub max_bytes: u64,
-    /// Documents of more than this many WordPieces are refused (an error row for that
-    /// document) before the NER model sees them: bounds the memory and time one document takes.
-    #[arg(long, default_value_t = DEFAULT_MAX_PIECES)]
-    pub max_pieces: usize,
-    /// Continue an interrupted run into the same `--out` (same inputs and settings): documents it
-    /// finished, whose file is unchanged (same path and content hash), are not processed again.
-    /// Without an interrupted run to continue, a normal run.
-    #[arg(long, conflicts_with = "jsonl")]
+    /// Per-document limits.
+    pub limits: Limits,
+    /// Continue an interrupted run into `out`.
     pub resume: bool,
-    /// JSON Lines mode: read `{"doc_id": …, "text": …}` lines (optional `"path"`) on stdin and
-    /// write one JSON line per document on stdout, in input order, with its entities, quotes and
-    /// relations (the CSV contract's fields), or `"status":"error"` and the reason for a bad line.
-    /// `newsx convert` turns the output into the CSV files.
-    #[arg(long)]
+    /// JSON Lines from stdin to stdout instead of files to CSV.
     pub jsonl: bool,
-    /// Start every CSV with a UTF-8 byte-order mark, so Excel shows curly quotes and accents.
-    #[arg(long)]
+    /// A UTF-8 byte-order mark on every CSV.
     pub excel: bool,
-    /// No progress bar, warnings or summary on stderr (errors are still reported).
-    #[arg(long)]
+    /// No progress bar or warnings on stderr (errors are still reported).
     pub quiet: bool,
-    /// Inference engine: `native` (the built-in quantized engine) or `ort` (ONNX Runtime; needs a
-    /// build with `--features ort`, the library in `ORT_DYLIB_PATH` and the exported graph, see
-    /// `tools/ort-setup.sh`).
-    #[arg(long, default_value = "native")]
-    pub engine: String,
-    /// The ONNX graph for `--engine ort` (default: MODEL/model.int8.onnx).
-    #[arg(long)]
+    /// The inference engine.
+    pub engine: Engine,
+    /// The ONNX graph for [`Engine::Ort`] (default: `model/model.int8.onnx`).
     pub onnx: Option<PathBuf>,
-    /// Print one `newsx-stats {json}` line on stderr at the end: documents, words, seconds and
-    /// the NER encoder's work (pieces fed and owned, FLOP, thread seconds). For benchmarks.
-    #[arg(long)]
-    pub stats: bool,
+}
+
+/// What [`extract`] did.
+#[derive(Debug, Clone)]
+pub struct ExtractOutcome {
+    /// Documents and words.
+    pub summary: RunSummary,
+    /// Threads it ran on.
+    pub threads: usize,
+    /// Seconds it took to load the model.
+    pub load_seconds: f64,
+    /// The NER encoder's work.
+    pub encoder: EncoderStats,
+}
+
+/// Why one document gave no rows; its record's `error` is the message (on one line).
+#[derive(Debug, thiserror::Error)]
+pub enum DocError {
+    /// The file could not be read, or is not a text document.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// A `--jsonl` input line could not be used.
+    #[error(transparent)]
+    Line(#[from] LineError),
+    /// A `--jsonl` input line was longer than its cap (see [`run_jsonl`]).
+    #[error(
+        "{input}: line {line}: longer than the limit ({len} bytes > {cap} bytes; see --max-bytes)"
+    )]
+    LineTooLong {
+        /// The input (e.g. `stdin`).
+        input: String,
+        /// 1-based line.
+        line: u64,
+        /// Its length in bytes.
+        len: u64,
+        /// The cap.
+        cap: usize,
+    },
+    /// The document was read but not processed.
+    #[error("{path}: {error}")]
+    Process {
+        /// Where it came from (may be empty for a `--jsonl` document without `path`).
+        path: String,
+        /// What went wrong.
+        error: ProcessError,
+    },
+}
+
+/// Why a decoded document could not be processed.
+#[derive(Debug, thiserror::Error)]
+pub enum ProcessError {
+    /// More WordPieces than `--max-pieces`.
+    #[error("document has {pieces} WordPieces, more than the limit ({max}; see --max-pieces)")]
+    TooManyPieces {
+        /// WordPieces of the document.
+        pieces: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A stage failed (the tokenizer or the NER model); the message has the whole chain.
+    #[error("{0:#}")]
+    Stage(anyhow::Error),
 }
 
 /// Documents handed to the pool at once; bounds memory on large batches.
@@ -98,8 +168,16 @@ impl Default for Limits {
 }
 
 /// Run every stage on one document's text.
+///
+/// # Errors
+/// The NER model failed.
 pub fn process_text(ner: &Ner, text: &str) -> Result<(DocOutput, Vec<String>)> {
-    let analysis = TextAnalysis::new(text);
+    process_analysis(ner, TextAnalysis::new(text))
+}
+
+/// Run every stage on an analysed text.
+fn process_analysis(ner: &Ner, analysis: TextAnalysis) -> Result<(DocOutput, Vec<String>)> {
+    let text = analysis.text;
     let (mentions, quotes) = rayon::join(|| ner.recognize(&analysis), || quotes::find(&analysis));
     let mentions = mentions?;
     let entities = link::merge_aliases(text, &mentions);
@@ -117,47 +195,85 @@ pub fn process_text(ner: &Ner, text: &str) -> Result<(DocOutput, Vec<String>)> {
     ))
 }
 
-/// Refuse a text of more than `max_pieces` WordPieces, before the model sees it. Pieces are
-/// counted only for texts long enough to have that many (a piece is at least one character of
-/// the lower-cased, accent-stripped word, and that is at most three per byte).
+/// Refuse an analysed text of more than `max_pieces` WordPieces, before the model sees it.
+/// Pieces are counted only for texts long enough to have that many (a piece is at least one
+/// character of the lower-cased, accent-stripped word, and that is at most three per byte).
 ///
 /// # Errors
-/// The message gives the count and the limit.
-pub fn check_pieces(ner: &Ner, text: &str, max_pieces: usize) -> Result<()> {
+/// Too many pieces (the error gives the count and the limit), or the tokenizer failed.
+pub fn check_pieces(
+    ner: &Ner,
+    analysis: &TextAnalysis,
+    max_pieces: usize,
+) -> Result<(), ProcessError> {
+    let text = analysis.text;
     if text.len().saturating_mul(3) <= max_pieces {
         return Ok(());
     }
-    let spans = crate::text::words::split_words(text);
-    let words: Vec<&str> = spans.iter().map(|s| s.as_str(text)).collect();
-    let n = ner.tokenizer().encode_words(&words)?.ids.len();
-    if n > max_pieces {
-        anyhow::bail!(
-            "document has {n} WordPieces, more than the limit ({max_pieces}; see --max-pieces)"
-        );
+    let words: Vec<&str> = analysis.words.iter().map(|s| s.as_str(text)).collect();
+    let pieces = ner
+        .tokenizer()
+        .encode_words(&words)
+        .map_err(ProcessError::Stage)?
+        .ids
+        .len();
+    if pieces > max_pieces {
+        return Err(ProcessError::TooManyPieces {
+            pieces,
+            max: max_pieces,
+        });
     }
     Ok(())
 }
 
-/// Process one decoded document into its record (an error record when a stage fails).
-fn process_doc(ner: &Ner, doc: Document, limits: Limits) -> (DocRecord, Vec<String>, usize) {
-    let path = doc.path.display().to_string();
-    let fail = |e: anyhow::Error| {
-        let rec = DocRecord::error(
-            Some(doc.id.clone()),
-            path.clone(),
-            &format!("{path}: {e:#}"),
-        );
-        (rec, Vec::new(), 0)
-    };
-    if let Err(e) = check_pieces(ner, &doc.text, limits.max_pieces) {
-        return fail(e);
-    }
-    match process_text(ner, &doc.text) {
-        Ok((out, warnings)) => {
-            let words = doc.text.split_whitespace().count();
-            (DocRecord::from_rows(&doc_rows(&doc, &out)), warnings, words)
+/// Process one decoded document within `max_pieces`: its output and warnings.
+///
+/// # Errors
+/// See [`check_pieces`]; a stage failed.
+pub fn process_limited(
+    ner: &Ner,
+    text: &str,
+    max_pieces: usize,
+) -> Result<(DocOutput, Vec<String>), ProcessError> {
+    let analysis = TextAnalysis::new(text);
+    check_pieces(ner, &analysis, max_pieces)?;
+    process_analysis(ner, analysis).map_err(ProcessError::Stage)
+}
+
+/// One document's record (an error record when it failed), warnings and words.
+struct Processed {
+    rec: DocRecord,
+    warnings: Vec<String>,
+    words: usize,
+}
+
+impl Processed {
+    /// The record of a document that failed.
+    fn failed(doc_id: Option<String>, path: String, e: &DocError) -> Processed {
+        Processed {
+            rec: DocRecord::error(doc_id, path, &e.to_string()),
+            warnings: Vec::new(),
+            words: 0,
         }
-        Err(e) => fail(e),
+    }
+}
+
+/// Process one decoded document into its record (an error record when a stage fails).
+fn process_doc(ner: &Ner, doc: Document, limits: Limits) -> Processed {
+    match process_limited(ner, &doc.text, limits.max_pieces) {
+        Ok((out, warnings)) => Processed {
+            words: doc.text.split_whitespace().count(),
+            rec: DocRecord::from_rows(&doc_rows(&doc, &out)),
+            warnings,
+        },
+        Err(error) => {
+            let path = doc.path.display().to_string();
+            let e = DocError::Process {
+                path: path.clone(),
+                error,
+            };
+            Processed::failed(Some(doc.id), path, &e)
+        }
     }
 }
 
@@ -165,8 +281,8 @@ fn process_doc(ner: &Ner, doc: Document, limits: Limits) -> (DocRecord, Vec<Stri
 enum Outcome {
     /// Finished by the interrupted run being resumed, and unchanged since.
     Skipped { ok: bool },
-    /// Processed (or refused): its record, warnings and words.
-    Done(Box<DocRecord>, Vec<String>, usize),
+    /// Processed (or refused).
+    Done(Box<Processed>),
 }
 
 /// Read one input file and process it, unless `finished` has it with the same path and content.
@@ -177,14 +293,14 @@ fn process_input(
     finished: &HashMap<String, Finished>,
 ) -> Outcome {
     let path = f.path.display().to_string();
-    let refused = |e: &dyn std::fmt::Display, hash| {
-        let mut rec = DocRecord::error(Some(f.doc_id.clone()), path.clone(), &e.to_string());
-        rec.hash = hash;
-        Outcome::Done(Box::new(rec), Vec::new(), 0)
+    let refused = |e: ReadError, hash| {
+        let mut p = Processed::failed(Some(f.doc_id.clone()), path.clone(), &DocError::from(e));
+        p.rec.hash = hash;
+        Outcome::Done(Box::new(p))
     };
     let bytes = match read_bytes(f, limits.max_bytes) {
         Ok(b) => b,
-        Err(e) => return refused(&e, None),
+        Err(e) => return refused(e, None),
     };
     let hash = content_hash(&bytes);
     if let Some(done) = finished.get(&f.doc_id) {
@@ -194,12 +310,12 @@ fn process_input(
     }
     let doc = match decode_document(f, &bytes) {
         Ok(d) => d,
-        Err(e) => return refused(&e, Some(hash)),
+        Err(e) => return refused(e, Some(hash)),
     };
     drop(bytes);
-    let (mut rec, warnings, words) = process_doc(ner, doc, limits);
-    rec.hash = Some(hash);
-    Outcome::Done(Box::new(rec), warnings, words)
+    let mut p = process_doc(ner, doc, limits);
+    p.rec.hash = Some(hash);
+    Outcome::Done(Box::new(p))
 }
 
 /// Summary of a run.
@@ -263,7 +379,12 @@ pub fn run(
                         s.failed += 1;
                     }
                 }
-                Outcome::Done(rec, warnings, words) => {
+                Outcome::Done(p) => {
+                    let Processed {
+                        rec,
+                        warnings,
+                        words,
+                    } = *p;
                     if rec.is_ok() {
                         if warn {
                             for w in &warnings {
@@ -331,46 +452,24 @@ pub fn run_jsonl(
         if chunk.is_empty() {
             break;
         }
-        let results: Vec<(DocRecord, Vec<String>, usize)> = pool.install(|| {
+        let results: Vec<Processed> = pool.install(|| {
             chunk
                 .into_par_iter()
                 .map(|(n, l)| {
-                    let (mut rec, warnings, words) = match l {
-                        Line::TooLong(len) => (
-                            DocRecord::error(
-                                None,
-                                String::new(),
-                                &format!(
-                                    "{source}: line {n}: longer than the limit ({len} bytes > {cap} bytes; see --max-bytes)"
-                                ),
-                            ),
-                            Vec::new(),
-                            0,
-                        ),
-                        Line::Text(t) => match read_input_line(source, n, &t, limits.max_bytes) {
-                            Err(e) => (
-                                DocRecord::error(e.doc_id, e.path, &e.message),
-                                Vec::new(),
-                                0,
-                            ),
-                            Ok(d) => {
-                                let doc = Document {
-                                    id: d.doc_id,
-                                    path: PathBuf::from(d.path),
-                                    text: d.text,
-                                };
-                                process_doc(ner, doc, limits)
-                            }
-                        },
-                    };
-                    if !rec.is_ok() {
-                        rec.line = Some(n);
+                    let mut p = process_line(ner, source, n, l, cap, limits);
+                    if !p.rec.is_ok() {
+                        p.rec.line = Some(n);
                     }
-                    (rec, warnings, words)
+                    p
                 })
                 .collect()
         });
-        for (rec, warnings, words) in results {
+        for Processed {
+            rec,
+            warnings,
+            words,
+        } in results
+        {
             if rec.is_ok() {
                 if warn {
                     for w in &warnings {
@@ -395,16 +494,50 @@ pub fn run_jsonl(
     Ok(s)
 }
 
+/// Process line `n` of the `--jsonl` input `source` (lines over `cap` bytes were skipped).
+fn process_line(
+    ner: &Ner,
+    source: &str,
+    n: u64,
+    line: Line,
+    cap: usize,
+    limits: Limits,
+) -> Processed {
+    let t = match line {
+        Line::TooLong(len) => {
+            let e = DocError::LineTooLong {
+                input: source.to_string(),
+                line: n,
+                len,
+                cap,
+            };
+            return Processed::failed(None, String::new(), &e);
+        }
+        Line::Text(t) => t,
+    };
+    match read_input_line(source, n, &t, limits.max_bytes) {
+        Err(e) => Processed::failed(e.doc_id.clone(), e.path.clone(), &DocError::from(e)),
+        Ok(d) => {
+            let doc = Document {
+                id: d.doc_id,
+                path: PathBuf::from(d.path),
+                text: d.text,
+            };
+            process_doc(ner, doc, limits)
+        }
+    }
+}
+
 /// What a resumed run must share with the run it continues: anything that changes the rows.
-fn settings(args: &ExtractArgs) -> Result<String> {
-    let model = std::fs::canonicalize(&args.model).unwrap_or_else(|_| args.model.clone());
+fn settings(opts: &ExtractOptions) -> Result<String> {
+    let model = std::fs::canonicalize(&opts.model).unwrap_or_else(|_| opts.model.clone());
     let mut files = serde_json::Map::new();
     for name in ["config.json", "tokenizer.json"] {
-        let p = args.model.join(name);
+        let p = opts.model.join(name);
         let bytes = std::fs::read(&p).with_context(|| format!("{}: cannot read", p.display()))?;
         files.insert(name.into(), content_hash(&bytes).into());
     }
-    let w = args.model.join("model.safetensors");
+    let w = opts.model.join("model.safetensors");
     let meta = std::fs::metadata(&w).with_context(|| format!("{}: cannot read", w.display()))?;
     let mtime = meta
         .modified()
@@ -419,10 +552,10 @@ fn settings(args: &ExtractArgs) -> Result<String> {
         "newsx": env!("CARGO_PKG_VERSION"),
         "model": model.display().to_string(),
         "files": files,
-        "engine": args.engine,
-        "onnx": args.onnx.as_ref().map(|p| p.display().to_string()),
-        "max_bytes": args.max_bytes,
-        "max_pieces": args.max_pieces,
+        "engine": opts.engine.as_str(),
+        "onnx": opts.onnx.as_ref().map(|p| p.display().to_string()),
+        "max_bytes": opts.limits.max_bytes,
+        "max_pieces": opts.limits.max_pieces,
     })
     .to_string())
 }
@@ -432,128 +565,114 @@ pub fn load_model(dir: &Path) -> Result<Ner> {
     Ner::load(dir).with_context(|| format!("cannot load the NER model from {}", dir.display()))
 }
 
-/// Run `newsx extract`.
-pub fn main(args: ExtractArgs) -> Result<u8> {
-    let threads = args
+/// The model as `opts` says (engine included), for `threads` threads.
+fn load_engine(opts: &ExtractOptions, threads: usize) -> Result<Ner> {
+    #[allow(unused_mut)]
+    let mut ner = load_model(&opts.model)?;
+    match opts.engine {
+        Engine::Native => {}
+        #[cfg(feature = "ort")]
+        Engine::Ort => {
+            let onnx = opts
+                .onnx
+                .clone()
+                .unwrap_or_else(|| opts.model.join("model.int8.onnx"));
+            ner.use_onnx_runtime(&onnx, threads)?;
+        }
+        #[cfg(not(feature = "ort"))]
+        Engine::Ort => {
+            let _ = threads;
+            anyhow::bail!(
+                "--engine ort: this newsx was built without ONNX Runtime (cargo build --release --features ort)"
+            )
+        }
+    }
+    Ok(ner)
+}
+
+/// The progress bar of a run over `n` documents (hidden when `quiet`).
+fn progress_bar(quiet: bool, n: usize) -> ProgressBar {
+    let bar = if quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(n as u64)
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:30}] {pos}/{len} documents ({per_sec}) ETA {eta}",
+        )
+        .expect("template")
+        .progress_chars("=> "),
+    );
+    bar
+}
+
+/// Files to CSV: [`run`] over the inputs of `opts` into a sink on `opts.out` (resuming when
+/// asked), then the CSV files written.
+fn extract_csv(ner: &Ner, opts: &ExtractOptions, threads: usize) -> Result<RunSummary> {
+    let inputs = collect_inputs(&opts.inputs)?;
+    let settings = settings(opts)?;
+    let (mut sink, resumed) = if opts.resume {
+        CsvSink::resume(&opts.out, opts.excel, &settings)?
+    } else {
+        let sink = CsvSink::create_resumable(&opts.out, opts.excel, &settings)?;
+        (sink, Resumed::default())
+    };
+    if !opts.quiet {
+        if let Some(note) = &resumed.note {
+            eprintln!("newsx: {note}");
+        }
+    }
+    let bar = progress_bar(opts.quiet, inputs.len());
+    let s = run(
+        ner,
+        &inputs,
+        &mut sink,
+        threads,
+        opts.limits,
+        &resumed.finished,
+        &bar,
+        !opts.quiet,
+    )?;
+    bar.finish_and_clear();
+    sink.finish()?;
+    Ok(s)
+}
+
+/// Run `newsx extract` as `opts` says: load the model, then files to CSV files, or with
+/// [`ExtractOptions::jsonl`] JSON Lines from stdin to stdout ([`run_jsonl`]). Documents that
+/// fail are reported on stderr and recorded, and counted in the outcome.
+///
+/// # Errors
+/// The model cannot be loaded, an input path does not exist, the output cannot be written (a
+/// closed stdout included: the caller decides whether that is an error), or reading stdin failed.
+pub fn extract(opts: &ExtractOptions) -> Result<ExtractOutcome> {
+    let threads = opts
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
     let t0 = Instant::now();
-    #[allow(unused_mut)]
-    let mut ner = load_model(&args.model)?;
-    match args.engine.as_str() {
-        "native" => {}
-        #[cfg(feature = "ort")]
-        "ort" => {
-            let onnx = args
-                .onnx
-                .clone()
-                .unwrap_or_else(|| args.model.join("model.int8.onnx"));
-            ner.use_onnx_runtime(&onnx, threads)?;
-        }
-        #[cfg(not(feature = "ort"))]
-        "ort" => anyhow::bail!(
-            "--engine ort: this newsx was built without ONNX Runtime (cargo build --release --features ort)"
-        ),
-        other => anyhow::bail!("--engine {other:?}: expected native or ort"),
-    }
-    let load_s = t0.elapsed().as_secs_f64();
-    let limits = Limits {
-        max_bytes: args.max_bytes,
-        max_pieces: args.max_pieces,
-    };
-    let s = if args.jsonl {
+    let ner = load_engine(opts, threads)?;
+    let load_seconds = t0.elapsed().as_secs_f64();
+    let summary = if opts.jsonl {
         let stdin = std::io::stdin().lock();
         let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-        match run_jsonl(
+        run_jsonl(
             &ner,
             stdin,
             &mut stdout,
             "stdin",
             threads,
-            limits,
-            !args.quiet,
-        ) {
-            Ok(s) => s,
-            Err(e) if is_broken_pipe(&e) => return Ok(0),
-            Err(e) => return Err(e),
-        }
+            opts.limits,
+            !opts.quiet,
+        )?
     } else {
-        let inputs = collect_inputs(&args.inputs)?;
-        let settings = settings(&args)?;
-        let (mut sink, resumed) = if args.resume {
-            CsvSink::resume(&args.out, args.excel, &settings)?
-        } else {
-            let sink = CsvSink::create_resumable(&args.out, args.excel, &settings)?;
-            (sink, Resumed::default())
-        };
-        if !args.quiet {
-            if let Some(note) = &resumed.note {
-                eprintln!("newsx: {note}");
-            }
-        }
-        let bar = if args.quiet {
-            ProgressBar::hidden()
-        } else {
-            ProgressBar::new(inputs.len() as u64)
-        };
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{elapsed_precise} [{bar:30}] {pos}/{len} documents ({per_sec}) ETA {eta}",
-            )
-            .expect("template")
-            .progress_chars("=> "),
-        );
-        let s = run(
-            &ner,
-            &inputs,
-            &mut sink,
-            threads,
-            limits,
-            &resumed.finished,
-            &bar,
-            !args.quiet,
-        )?;
-        bar.finish_and_clear();
-        sink.finish()?;
-        s
+        extract_csv(&ner, opts, threads)?
     };
-    if !args.quiet {
-        let resumed = if s.resumed > 0 {
-            format!(", {} from the interrupted run", s.resumed)
-        } else {
-            String::new()
-        };
-        let dest = if args.jsonl {
-            "stdout".to_string()
-        } else {
-            args.out.display().to_string()
-        };
-        eprintln!(
-            "newsx: {} documents ({} failed{resumed}), {} words in {:.1}s on {threads} threads: {:.0} words/s (model loaded in {load_s:.1}s); output in {dest}",
-            s.ok + s.failed,
-            s.failed,
-            s.words,
-            s.seconds,
-            s.words as f64 / s.seconds.max(1e-9),
-        );
-    }
-    if args.stats {
-        let mut j = serde_json::to_value(ner.stats())?;
-        j["documents"] = (s.ok + s.failed).into();
-        j["words"] = s.words.into();
-        j["seconds"] = s.seconds.into();
-        j["load_seconds"] = load_s.into();
-        j["threads"] = threads.into();
-        eprintln!("newsx-stats {j}");
-    }
-    Ok(if s.failed > 0 { 1 } else { 0 })
-}
-
-/// Whether `e` is a write to a closed pipe (`newsx extract --jsonl | head`): not a failure.
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    Ok(ExtractOutcome {
+        summary,
+        threads,
+        load_seconds,
+        encoder: ner.stats(),
     })
 }

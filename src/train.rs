@@ -32,64 +32,55 @@ pub const LABELS: [&str; 9] = [
 
 const IGNORE: u32 = u32::MAX;
 
-/// Command-line arguments of `newsx train`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct TrainArgs {
+/// What `newsx train` is to do (the library's form of its command line; see there for each
+/// field's meaning and default).
+#[derive(Debug, Clone)]
+pub struct TrainOptions {
     /// CoNLL-2003 training file (BIO, IOB1 or IOB2).
-    #[arg(long)]
     pub train: PathBuf,
     /// CoNLL-2003 dev file, scored after every epoch.
-    #[arg(long)]
     pub dev: PathBuf,
-    /// Base encoder folder: config.json, model.safetensors, tokenizer.json (all-MiniLM-L6-v2).
-    #[arg(long)]
+    /// Base encoder folder: config.json, model.safetensors, tokenizer.json.
     pub base: PathBuf,
     /// Output folder: checkpoints, per-epoch models, train.log; the final model lands here.
-    #[arg(long)]
     pub out: PathBuf,
-    /// Start from these weights (a `model.safetensors` of an earlier run, f16 or f32) instead of
-    /// a fresh head on the base encoder: continued training.
-    #[arg(long)]
+    /// Start from these weights instead of a fresh head on the base encoder.
     pub init: Option<PathBuf>,
     /// Epochs.
-    #[arg(long, default_value_t = 3)]
     pub epochs: usize,
     /// Windows per batch.
-    #[arg(long, default_value_t = 8)]
     pub batch: usize,
     /// Peak learning rate of the encoder.
-    #[arg(long, default_value_t = 1e-4)]
     pub lr: f64,
     /// Peak learning rate of the classification head.
-    #[arg(long, default_value_t = 1e-3)]
     pub head_lr: f64,
     /// Warm-up share of all steps.
-    #[arg(long, default_value_t = 0.1)]
     pub warmup: f64,
     /// Random seed (shuffling, dropout, head initialisation).
-    #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Without the word-shape (casing) embedding, for the ablation.
-    #[arg(long)]
+    /// Without the word-shape (casing) embedding.
     pub no_shape: bool,
     /// Save a checkpoint every N steps.
-    #[arg(long, default_value_t = 100)]
     pub checkpoint_every: usize,
-    /// Continue from the checkpoint in `--out`.
-    #[arg(long)]
+    /// Continue from the checkpoint in `out`.
     pub resume: bool,
-    /// Stop after this many epochs, keeping the learning-rate schedule of `--epochs` (ablations).
-    #[arg(long)]
+    /// Stop after this many epochs, keeping the learning-rate schedule of `epochs`.
     pub stop_after: Option<usize>,
-    /// Stop after N steps in all (smoke tests).
-    #[arg(long)]
+    /// Stop after N steps in all.
     pub max_steps: Option<usize>,
-    /// Only the first N training documents (smoke tests).
-    #[arg(long)]
+    /// Only the first N training documents.
     pub limit_docs: Option<usize>,
     /// No progress bar.
-    #[arg(long)]
     pub quiet: bool,
+}
+
+/// What [`run`] did.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrainSummary {
+    /// Optimizer steps in all (a resumed run counts those before the resume too).
+    pub steps: usize,
+    /// Seconds this process trained.
+    pub seconds: f64,
 }
 
 /// One packed training window.
@@ -489,83 +480,88 @@ fn log_line(out: &Path, line: &str) -> Result<()> {
     Ok(())
 }
 
-/// Run `newsx train`.
-pub fn main(args: TrainArgs) -> Result<u8> {
-    let dev = Device::Cpu;
-    std::fs::create_dir_all(&args.out)?;
-    let tok = NerTokenizer::load(&args.base.join("tokenizer.json"))?;
-    let config = config_from_base(&args.base, !args.no_shape)?;
-    let mut train_docs = read_conll(&args.train)?;
-    if let Some(n) = args.limit_docs {
-        train_docs.truncate(n);
-    }
-    let dev_docs = read_conll(&args.dev)?;
-    let examples = pack(&train_docs, &tok)?;
-    let pieces: usize = examples.iter().map(|e| e.ids.len()).sum();
-    eprintln!(
-        "train: {} documents -> {} windows, {} WordPieces; dev: {} documents",
-        train_docs.len(),
-        examples.len(),
-        pieces,
-        dev_docs.len()
-    );
-    let rng = DropoutRng::new(args.seed);
-    let (varmap, model) = init_model(&args.base, &config, &dev, &rng)?;
-    if let Some(init) = &args.init {
-        let t = candle_core::safetensors::load(init, &dev)
-            .with_context(|| format!("{}: cannot load", init.display()))?;
-        for (name, var) in varmap.data().lock().expect("varmap lock").iter() {
-            let w = t
-                .get(name)
-                .with_context(|| format!("{}: no tensor {name}", init.display()))?;
-            var.set(&w.to_dtype(DType::F32)?)?;
+/// The data and model shape of a run, read once.
+struct Setup<'a> {
+    opts: &'a TrainOptions,
+    device: Device,
+    tok: NerTokenizer,
+    config: NerConfig,
+    dev_docs: Vec<ConllDoc>,
+    examples: Vec<Example>,
+    /// WordPieces in all windows.
+    pieces: usize,
+}
+
+impl<'a> Setup<'a> {
+    /// Read the tokenizer, the base config and both CoNLL files, and pack the training windows.
+    fn load(opts: &'a TrainOptions) -> Result<Setup<'a>> {
+        let tok = NerTokenizer::load(&opts.base.join("tokenizer.json"))?;
+        let config = config_from_base(&opts.base, !opts.no_shape)?;
+        let mut train_docs = read_conll(&opts.train)?;
+        if let Some(n) = opts.limit_docs {
+            train_docs.truncate(n);
         }
-        eprintln!("initialised from {}", init.display());
-    }
-    let mut opt = AdamW::new(&varmap, args.head_lr / args.lr)?;
-    let steps_per_epoch = examples.len().div_ceil(args.batch);
-    let total = args
-        .max_steps
-        .unwrap_or(usize::MAX)
-        .min(steps_per_epoch * args.epochs);
-    let warmup = (total as f64 * args.warmup) as usize;
-    let ckpt = args.out.join("checkpoint");
-    let mut state = State {
-        epoch: 0,
-        step_in_epoch: 0,
-        global_step: 0,
-        seed: args.seed,
-    };
-    let mut rng_reseed = None;
-    if args.resume && ckpt.join("state.json").is_file() {
-        state = serde_json::from_str(&std::fs::read_to_string(ckpt.join("state.json"))?)?;
-        let mut vm = varmap.clone();
-        vm.load(ckpt.join("model.safetensors"))?;
-        opt.load(&ckpt.join("optim.safetensors"), state.global_step, &dev)?;
-        // Dropout masks after a resume come from a generator re-seeded at the resumed step.
-        rng_reseed = Some(args.seed + state.global_step as u64);
+        let dev_docs = read_conll(&opts.dev)?;
+        let examples = pack(&train_docs, &tok)?;
+        let pieces: usize = examples.iter().map(|e| e.ids.len()).sum();
         eprintln!(
-            "resumed at epoch {} step {}",
-            state.epoch + 1,
-            state.step_in_epoch
+            "train: {} documents -> {} windows, {} WordPieces; dev: {} documents",
+            train_docs.len(),
+            examples.len(),
+            pieces,
+            dev_docs.len()
         );
+        Ok(Setup {
+            opts,
+            device: Device::Cpu,
+            tok,
+            config,
+            dev_docs,
+            examples,
+            pieces,
+        })
     }
-    log_line(
-        &args.out,
-        &format!(
-            "# {}",
-            serde_json::to_string(&serde_json::json!({
-                "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "head_lr": args.head_lr,
-                "warmup": args.warmup, "seed": args.seed, "shape": !args.no_shape,
-                "windows": examples.len(), "pieces": pieces, "total_steps": total
-            }))?
-        ),
-    )?;
-    let rng = match rng_reseed {
-        Some(s) => DropoutRng::new(s),
-        None => rng,
-    };
-    let bar = if args.quiet {
+}
+
+/// Set every tensor of `varmap` from the weights at `init` (`--init`).
+fn load_init(varmap: &VarMap, init: &Path, dev: &Device) -> Result<()> {
+    let t = candle_core::safetensors::load(init, dev)
+        .with_context(|| format!("{}: cannot load", init.display()))?;
+    for (name, var) in varmap.data().lock().expect("varmap lock").iter() {
+        let w = t
+            .get(name)
+            .with_context(|| format!("{}: no tensor {name}", init.display()))?;
+        var.set(&w.to_dtype(DType::F32)?)?;
+    }
+    eprintln!("initialised from {}", init.display());
+    Ok(())
+}
+
+/// Load the checkpoint in `ckpt` into `varmap` and `opt`; returns where the run stood. Dropout
+/// masks after a resume come from a generator re-seeded at the resumed step.
+fn load_checkpoint(
+    varmap: &VarMap,
+    opt: &mut AdamW,
+    ckpt: &Path,
+    seed: u64,
+    dev: &Device,
+) -> Result<(State, DropoutRng)> {
+    let state: State = serde_json::from_str(&std::fs::read_to_string(ckpt.join("state.json"))?)?;
+    let mut vm = varmap.clone();
+    vm.load(ckpt.join("model.safetensors"))?;
+    opt.load(&ckpt.join("optim.safetensors"), state.global_step, dev)?;
+    let rng = DropoutRng::new(seed + state.global_step as u64);
+    eprintln!(
+        "resumed at epoch {} step {}",
+        state.epoch + 1,
+        state.step_in_epoch
+    );
+    Ok((state, rng))
+}
+
+/// The progress bar of a run of `total` steps, at `pos`.
+fn progress_bar(quiet: bool, total: usize, pos: usize) -> ProgressBar {
+    let bar = if quiet {
         ProgressBar::hidden()
     } else {
         ProgressBar::new(total as u64)
@@ -577,117 +573,229 @@ pub fn main(args: TrainArgs) -> Result<u8> {
         .expect("template")
         .progress_chars("=> "),
     );
-    bar.set_position(state.global_step as u64);
-    let started = Instant::now();
-    let mut seen_pieces = 0usize;
-    let mut avg_loss = 0f64;
-    let last_epoch = args.stop_after.unwrap_or(args.epochs).min(args.epochs);
-    while state.epoch < last_epoch && state.global_step < total {
-        let mut order: Vec<usize> = (0..examples.len()).collect();
-        let mut shuffle_rng = rand::rngs::StdRng::seed_from_u64(args.seed + state.epoch as u64);
-        order.shuffle(&mut shuffle_rng);
-        let batches: Vec<&[usize]> = order.chunks(args.batch).collect();
-        while state.step_in_epoch < batches.len() && state.global_step < total {
-            let b = batches[state.step_in_epoch];
-            let rows: Vec<&Example> = b.iter().map(|&i| &examples[i]).collect();
-            let ids = pad_u32(
-                &rows.iter().map(|e| e.ids.as_slice()).collect::<Vec<_>>(),
-                tok.pad,
-                &dev,
-            )?;
-            let shapes = pad_u32(
-                &rows.iter().map(|e| e.shapes.as_slice()).collect::<Vec<_>>(),
-                SHAPE_SPECIAL,
-                &dev,
-            )?;
-            let lens: Vec<usize> = rows.iter().map(|e| e.ids.len()).collect();
-            let mask = attention_mask(&lens, &dev)?;
-            let t = *lens.iter().max().unwrap_or(&0);
-            let mut pos = Vec::new();
-            let mut tgt = Vec::new();
-            for (ri, e) in rows.iter().enumerate() {
-                for (ti, &l) in e.labels.iter().enumerate() {
-                    if l != IGNORE {
-                        pos.push((ri * t + ti) as u32);
-                        tgt.push(l);
-                    }
-                }
-            }
-            let logits = model.forward(&ids, &shapes, &mask, Some(&rng))?;
-            let nl = config.id2label.len();
-            let flat = logits.reshape((rows.len() * t, nl))?;
-            let sel = flat.index_select(&Tensor::new(pos.as_slice(), &dev)?, 0)?;
-            let loss = candle_nn::loss::cross_entropy(&sel, &Tensor::new(tgt.as_slice(), &dev)?)?;
-            let grads = loss.backward()?;
-            let lr = lr_at(state.global_step, total, warmup, args.lr);
-            opt.step(&grads, lr, 1.0)?;
-            let lv = loss.to_scalar::<f32>()? as f64;
-            avg_loss = if state.global_step == 0 {
-                lv
-            } else {
-                0.98 * avg_loss + 0.02 * lv
-            };
-            seen_pieces += lens.iter().sum::<usize>();
-            state.step_in_epoch += 1;
-            state.global_step += 1;
-            let tps = seen_pieces as f64 / started.elapsed().as_secs_f64();
-            bar.set_message(format!(
-                "epoch {} loss {avg_loss:.4} lr {lr:.2e} {tps:.0} WordPieces/s",
-                state.epoch + 1
-            ));
-            bar.inc(1);
-            if state.global_step.is_multiple_of(args.checkpoint_every) {
-                save_checkpoint(&varmap, &opt, &state, &ckpt)?;
-                log_line(
-                    &args.out,
-                    &format!(
-                        "step {} epoch {} loss {avg_loss:.4} lr {lr:.3e} {tps:.0} pieces/s elapsed {:.0}s",
-                        state.global_step,
-                        state.epoch + 1,
-                        started.elapsed().as_secs_f64()
-                    ),
-                )?;
+    bar.set_position(pos as u64);
+    bar
+}
+
+/// The training loss of one batch (cross-entropy over the labelled pieces), and its WordPieces.
+fn batch_loss(
+    s: &Setup,
+    model: &NerModel,
+    rows: &[&Example],
+    rng: &DropoutRng,
+) -> Result<(Tensor, usize)> {
+    let dev = &s.device;
+    let ids = pad_u32(
+        &rows.iter().map(|e| e.ids.as_slice()).collect::<Vec<_>>(),
+        s.tok.pad,
+        dev,
+    )?;
+    let shapes = pad_u32(
+        &rows.iter().map(|e| e.shapes.as_slice()).collect::<Vec<_>>(),
+        SHAPE_SPECIAL,
+        dev,
+    )?;
+    let lens: Vec<usize> = rows.iter().map(|e| e.ids.len()).collect();
+    let mask = attention_mask(&lens, dev)?;
+    let t = *lens.iter().max().unwrap_or(&0);
+    let mut pos = Vec::new();
+    let mut tgt = Vec::new();
+    for (ri, e) in rows.iter().enumerate() {
+        for (ti, &l) in e.labels.iter().enumerate() {
+            if l != IGNORE {
+                pos.push((ri * t + ti) as u32);
+                tgt.push(l);
             }
         }
-        // End of epoch: dev score, export, checkpoint.
-        let epoch = state.epoch + 1;
+    }
+    let logits = model.forward(&ids, &shapes, &mask, Some(rng))?;
+    let nl = s.config.id2label.len();
+    let flat = logits.reshape((rows.len() * t, nl))?;
+    let sel = flat.index_select(&Tensor::new(pos.as_slice(), dev)?, 0)?;
+    let loss = candle_nn::loss::cross_entropy(&sel, &Tensor::new(tgt.as_slice(), dev)?)?;
+    Ok((loss, lens.iter().sum()))
+}
+
+/// The model and optimizer of a run, where it stands, and its running figures.
+struct Trainer<'s, 'a> {
+    s: &'s Setup<'a>,
+    varmap: VarMap,
+    model: NerModel,
+    opt: AdamW,
+    rng: DropoutRng,
+    state: State,
+    /// All steps of the schedule, and its warm-up steps.
+    total: usize,
+    warmup: usize,
+    ckpt: PathBuf,
+    bar: ProgressBar,
+    started: Instant,
+    seen_pieces: usize,
+    avg_loss: f64,
+}
+
+impl Trainer<'_, '_> {
+    /// The remaining steps of the current epoch (batches in the epoch's shuffled order).
+    fn train_epoch(&mut self) -> Result<()> {
+        let opts = self.s.opts;
+        let examples = &self.s.examples;
+        let mut order: Vec<usize> = (0..examples.len()).collect();
+        let mut shuffle_rng =
+            rand::rngs::StdRng::seed_from_u64(opts.seed + self.state.epoch as u64);
+        order.shuffle(&mut shuffle_rng);
+        let batches: Vec<&[usize]> = order.chunks(opts.batch).collect();
+        while self.state.step_in_epoch < batches.len() && self.state.global_step < self.total {
+            let b = batches[self.state.step_in_epoch];
+            let rows: Vec<&Example> = b.iter().map(|&i| &examples[i]).collect();
+            self.step(&rows)?;
+        }
+        Ok(())
+    }
+
+    /// One optimizer step on `rows`, with the progress message and the periodic checkpoint.
+    fn step(&mut self, rows: &[&Example]) -> Result<()> {
+        let opts = self.s.opts;
+        let state = &mut self.state;
+        let (loss, pieces) = batch_loss(self.s, &self.model, rows, &self.rng)?;
+        let grads = loss.backward()?;
+        let lr = lr_at(state.global_step, self.total, self.warmup, opts.lr);
+        self.opt.step(&grads, lr, 1.0)?;
+        let lv = loss.to_scalar::<f32>()? as f64;
+        let avg_loss = if state.global_step == 0 {
+            lv
+        } else {
+            0.98 * self.avg_loss + 0.02 * lv
+        };
+        self.avg_loss = avg_loss;
+        self.seen_pieces += pieces;
+        state.step_in_epoch += 1;
+        state.global_step += 1;
+        let tps = self.seen_pieces as f64 / self.started.elapsed().as_secs_f64();
+        self.bar.set_message(format!(
+            "epoch {} loss {avg_loss:.4} lr {lr:.2e} {tps:.0} WordPieces/s",
+            state.epoch + 1
+        ));
+        self.bar.inc(1);
+        if state.global_step.is_multiple_of(opts.checkpoint_every) {
+            save_checkpoint(&self.varmap, &self.opt, state, &self.ckpt)?;
+            log_line(
+                &opts.out,
+                &format!(
+                    "step {} epoch {} loss {avg_loss:.4} lr {lr:.3e} {tps:.0} pieces/s elapsed {:.0}s",
+                    state.global_step,
+                    state.epoch + 1,
+                    self.started.elapsed().as_secs_f64()
+                ),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// End of epoch: dev score, export, checkpoint.
+    fn end_epoch(&mut self) -> Result<()> {
+        let s = self.s;
+        let epoch = self.state.epoch + 1;
         let t0 = Instant::now();
         let ner = Ner::from_varmap(
-            &varmap,
-            &config,
-            NerTokenizer::load(&args.base.join("tokenizer.json"))?,
+            &self.varmap,
+            &s.config,
+            NerTokenizer::load(&s.opts.base.join("tokenizer.json"))?,
         )?;
-        let (gold, pred) = predict_docs(&ner, &dev_docs)?;
+        let (gold, pred) = predict_docs(&ner, &s.dev_docs)?;
         let (p, r, f, per) = score_tags(&gold, &pred);
         let line = format!(
-            "epoch {epoch} dev P {:.2} R {:.2} F1 {:.2} | {} | loss {avg_loss:.4} | dev in {:.0}s",
+            "epoch {epoch} dev P {:.2} R {:.2} F1 {:.2} | {} | loss {:.4} | dev in {:.0}s",
             p * 100.0,
             r * 100.0,
             f * 100.0,
             per.join(" | "),
+            self.avg_loss,
             t0.elapsed().as_secs_f64()
         );
-        bar.println(&line);
-        log_line(&args.out, &line)?;
+        self.bar.println(&line);
+        log_line(&s.opts.out, &line)?;
         export(
-            &varmap,
-            &config,
-            &tok,
-            &args.out.join(format!("epoch{epoch}")),
+            &self.varmap,
+            &s.config,
+            &s.tok,
+            &s.opts.out.join(format!("epoch{epoch}")),
         )?;
-        state.epoch += 1;
-        state.step_in_epoch = 0;
-        save_checkpoint(&varmap, &opt, &state, &ckpt)?;
+        self.state.epoch += 1;
+        self.state.step_in_epoch = 0;
+        save_checkpoint(&self.varmap, &self.opt, &self.state, &self.ckpt)
     }
-    bar.finish_and_clear();
-    export(&varmap, &config, &tok, &args.out)?;
-    eprintln!(
-        "trained {} steps in {:.0}s; model written to {}",
-        state.global_step,
-        started.elapsed().as_secs_f64(),
-        args.out.display()
-    );
-    Ok(0)
+}
+
+/// Train as `opts` says: fine-tune, score the dev file and export a model after every epoch,
+/// checkpoint on the way, and export the final model into `opts.out`.
+///
+/// # Errors
+/// A file cannot be read or written, or the model fails.
+pub fn run(opts: &TrainOptions) -> Result<TrainSummary> {
+    std::fs::create_dir_all(&opts.out)?;
+    let s = Setup::load(opts)?;
+    let rng = DropoutRng::new(opts.seed);
+    let (varmap, model) = init_model(&opts.base, &s.config, &s.device, &rng)?;
+    if let Some(init) = &opts.init {
+        load_init(&varmap, init, &s.device)?;
+    }
+    let mut opt = AdamW::new(&varmap, opts.head_lr / opts.lr)?;
+    let steps_per_epoch = s.examples.len().div_ceil(opts.batch);
+    let total = opts
+        .max_steps
+        .unwrap_or(usize::MAX)
+        .min(steps_per_epoch * opts.epochs);
+    let warmup = (total as f64 * opts.warmup) as usize;
+    let ckpt = opts.out.join("checkpoint");
+    let (state, rng) = if opts.resume && ckpt.join("state.json").is_file() {
+        load_checkpoint(&varmap, &mut opt, &ckpt, opts.seed, &s.device)?
+    } else {
+        let state = State {
+            epoch: 0,
+            step_in_epoch: 0,
+            global_step: 0,
+            seed: opts.seed,
+        };
+        (state, rng)
+    };
+    log_line(
+        &opts.out,
+        &format!(
+            "# {}",
+            serde_json::to_string(&serde_json::json!({
+                "epochs": opts.epochs, "batch": opts.batch, "lr": opts.lr, "head_lr": opts.head_lr,
+                "warmup": opts.warmup, "seed": opts.seed, "shape": !opts.no_shape,
+                "windows": s.examples.len(), "pieces": s.pieces, "total_steps": total
+            }))?
+        ),
+    )?;
+    let bar = progress_bar(opts.quiet, total, state.global_step);
+    let mut t = Trainer {
+        s: &s,
+        varmap,
+        model,
+        opt,
+        rng,
+        state,
+        total,
+        warmup,
+        ckpt,
+        bar,
+        started: Instant::now(),
+        seen_pieces: 0,
+        avg_loss: 0.0,
+    };
+    let last_epoch = opts.stop_after.unwrap_or(opts.epochs).min(opts.epochs);
+    while t.state.epoch < last_epoch && t.state.global_step < total {
+        t.train_epoch()?;
+        t.end_epoch()?;
+    }
+    t.bar.finish_and_clear();
+    export(&t.varmap, &s.config, &s.tok, &opts.out)?;
+    Ok(TrainSummary {
+        steps: t.state.global_step,
+        seconds: t.started.elapsed().as_secs_f64(),
+    })
 }
 
 fn save_checkpoint(varmap: &VarMap, opt: &AdamW, state: &State, dir: &Path) -> Result<()> {

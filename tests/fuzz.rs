@@ -588,7 +588,7 @@ fn check_jsonl(line: &[u8]) -> Result<(), TestCaseError> {
             prop_assert!(!d.doc_id.is_empty());
             prop_assert!(d.text.len() <= 200);
         }
-        Err(e) => prop_assert!(e.message.starts_with("stdin: line 3: "), "{}", e.message),
+        Err(e) => prop_assert!(e.to_string().starts_with("stdin: line 3: "), "{e}"),
     }
     // The same bytes as a result line for `convert`: never a panic.
     let _ = serde_json::from_slice::<newsx::jsonl::DocRecord>(line);

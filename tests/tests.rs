@@ -2,6 +2,7 @@
 
 mod util;
 
+mod cli;
 mod corpus;
 mod eval;
 mod fuzz;

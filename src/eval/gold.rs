@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// The format of a gold or predicted set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// A folder with `entities.csv` and/or `quotes.csv` is CSV; a folder with `.ann` files is
     /// brat; any other file or folder is read as CoNLL-2003.
@@ -479,6 +479,11 @@ fn quote_kind(chars: &[char], mut s: usize, mut e: usize) -> (&'static str, usiz
 
 type Events = Vec<(usize, Vec<(String, String)>)>;
 
+/// An error at a line and column of a `.ann` file.
+fn ann_error(path: &Path, line: usize, col: usize, msg: String) -> anyhow::Error {
+    anyhow::anyhow!("{}: line {line}, column {col}: {msg}", path.display())
+}
+
 /// Parse a `.ann` file: text-bound annotations by id, and events as `(line, [(role, id)])` with
 /// role digits dropped (`Content2` → `Content`).
 fn parse_ann(
@@ -490,9 +495,6 @@ fn parse_ann(
 ) -> Result<(HashMap<String, TextBound>, Events)> {
     let mut tbs = HashMap::new();
     let mut events = Vec::new();
-    let err = |line: usize, col: usize, msg: String| -> anyhow::Error {
-        anyhow::anyhow!("{}: line {line}, column {col}: {msg}", path.display())
-    };
     for (n, line) in raw.lines().enumerate() {
         let ln = n + 1;
         let line = line.trim_end_matches('\r');
@@ -502,95 +504,10 @@ fn parse_ann(
         let fields: Vec<&str> = line.split('\t').collect();
         let id = fields[0];
         if id.starts_with('T') {
-            let Some(spec) = fields.get(1) else {
-                return Err(err(
-                    ln,
-                    id.len() + 1,
-                    "expected a tab and \"TYPE START END\"".into(),
-                ));
-            };
-            let col0 = id.len() + 2;
-            let (ty, ranges) = spec.split_once(' ').ok_or_else(|| {
-                err(
-                    ln,
-                    col0,
-                    format!("expected \"TYPE START END\", found {spec:?}"),
-                )
-            })?;
-            let mut frags = Vec::new();
-            let mut col = col0 + ty.len() + 1;
-            for r in ranges.split(';') {
-                let nums: Vec<&str> = r.split_whitespace().collect();
-                let parsed: Option<Vec<usize>> = nums.iter().map(|x| x.parse().ok()).collect();
-                match parsed.as_deref() {
-                    Some(&[s, e]) if s <= e && e <= n_chars => frags.push((s, e)),
-                    Some(&[s, e]) if s <= e => {
-                        return Err(err(
-                            ln,
-                            col,
-                            format!(
-                                "offset {e} is past the end of the text ({n_chars} characters)"
-                            ),
-                        ))
-                    }
-                    _ => {
-                        return Err(err(
-                            ln,
-                            col,
-                            format!("expected \"START END\" offsets, found {r:?}"),
-                        ))
-                    }
-                }
-                col += r.len() + 1;
-            }
-            if let Some(t) = fields.get(2) {
-                let joined: Vec<String> = frags
-                    .iter()
-                    .map(|&(s, e)| chars[s..e].iter().collect())
-                    .collect();
-                if joined.join(" ") != *t {
-                    warn.add(
-                        format!(
-                            "{}: annotation text differs from the document",
-                            path.display()
-                        ),
-                        format!("line {ln}"),
-                    );
-                }
-            }
-            tbs.insert(
-                id.to_string(),
-                TextBound {
-                    ty: ty.to_string(),
-                    frags,
-                },
-            );
+            let tb = parse_text_bound(path, ln, &fields, n_chars, chars, warn)?;
+            tbs.insert(id.to_string(), tb);
         } else if id.starts_with('E') {
-            let Some(spec) = fields.get(1) else {
-                return Err(err(
-                    ln,
-                    id.len() + 1,
-                    "expected a tab and \"TYPE:ID ROLE:ID…\"".into(),
-                ));
-            };
-            let mut args = Vec::new();
-            let mut col = id.len() + 2;
-            for a in spec.split(' ') {
-                if a.is_empty() {
-                    col += 1; // doubled or trailing blank
-                    continue;
-                }
-                let (role, target) = a
-                    .split_once(':')
-                    .ok_or_else(|| err(ln, col, format!("expected ROLE:ID, found {a:?}")))?;
-                args.push((
-                    role.trim_end_matches(|c: char| c.is_ascii_digit())
-                        .to_string(),
-                    target.to_string(),
-                ));
-                col += a.len() + 1;
-            }
-            events.push((ln, args));
+            events.push((ln, parse_event(path, ln, &fields)?));
         }
         // R (relations), A/M (attributes), N (normalisations), # (notes), * (equivalences):
         // not used for scoring.
@@ -598,7 +515,8 @@ fn parse_ann(
     for (ln, args) in &events {
         for (role, id) in args {
             if !tbs.contains_key(id) && role != "Attribution" && id.starts_with('T') {
-                return Err(err(
+                return Err(ann_error(
+                    path,
                     *ln,
                     1,
                     format!("{role}:{id} refers to an annotation that does not exist"),
@@ -607,6 +525,103 @@ fn parse_ann(
         }
     }
     Ok((tbs, events))
+}
+
+/// A text-bound annotation (`T1<TAB>TYPE START END[;START END…]<TAB>text`) on line `ln` of a
+/// text of `n_chars` characters `chars`; a text that differs from the document's characters is
+/// counted in `warn`.
+fn parse_text_bound(
+    path: &Path,
+    ln: usize,
+    fields: &[&str],
+    n_chars: usize,
+    chars: &[char],
+    warn: &mut Warnings,
+) -> Result<TextBound> {
+    let id = fields[0];
+    let err = |col: usize, msg: String| ann_error(path, ln, col, msg);
+    let Some(spec) = fields.get(1) else {
+        return Err(err(
+            id.len() + 1,
+            "expected a tab and \"TYPE START END\"".into(),
+        ));
+    };
+    let col0 = id.len() + 2;
+    let (ty, ranges) = spec
+        .split_once(' ')
+        .ok_or_else(|| err(col0, format!("expected \"TYPE START END\", found {spec:?}")))?;
+    let mut frags = Vec::new();
+    let mut col = col0 + ty.len() + 1;
+    for r in ranges.split(';') {
+        let nums: Vec<&str> = r.split_whitespace().collect();
+        let parsed: Option<Vec<usize>> = nums.iter().map(|x| x.parse().ok()).collect();
+        match parsed.as_deref() {
+            Some(&[s, e]) if s <= e && e <= n_chars => frags.push((s, e)),
+            Some(&[s, e]) if s <= e => {
+                return Err(err(
+                    col,
+                    format!("offset {e} is past the end of the text ({n_chars} characters)"),
+                ))
+            }
+            _ => {
+                return Err(err(
+                    col,
+                    format!("expected \"START END\" offsets, found {r:?}"),
+                ))
+            }
+        }
+        col += r.len() + 1;
+    }
+    if let Some(t) = fields.get(2) {
+        let joined: Vec<String> = frags
+            .iter()
+            .map(|&(s, e)| chars[s..e].iter().collect())
+            .collect();
+        if joined.join(" ") != *t {
+            warn.add(
+                format!(
+                    "{}: annotation text differs from the document",
+                    path.display()
+                ),
+                format!("line {ln}"),
+            );
+        }
+    }
+    Ok(TextBound {
+        ty: ty.to_string(),
+        frags,
+    })
+}
+
+/// The arguments of an event (`E1<TAB>TYPE:ID ROLE:ID…`) on line `ln`, role digits dropped.
+fn parse_event(path: &Path, ln: usize, fields: &[&str]) -> Result<Vec<(String, String)>> {
+    let id = fields[0];
+    let Some(spec) = fields.get(1) else {
+        return Err(ann_error(
+            path,
+            ln,
+            id.len() + 1,
+            "expected a tab and \"TYPE:ID ROLE:ID…\"".into(),
+        ));
+    };
+    let mut args = Vec::new();
+    let mut col = id.len() + 2;
+    for a in spec.split(' ') {
+        if a.is_empty() {
+            col += 1; // doubled or trailing blank
+            continue;
+        }
+        let (role, target) = a
+            .split_once(':')
+            .ok_or_else(|| ann_error(path, ln, col, format!("expected ROLE:ID, found {a:?}")))?;
+        args.push((
+            role.trim_end_matches(|c: char| c.is_ascii_digit())
+                .to_string(),
+            target.to_string(),
+        ));
+        col += a.len() + 1;
+    }
+    Ok(args)
 }
 
 #[cfg(test)]

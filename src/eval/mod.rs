@@ -22,54 +22,19 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-const AFTER_HELP: &str = "\
-Entities: `strict` has conlleval semantics: a predicted mention is correct iff doc_id, start, end
-and label equal those of a gold mention (micro P/R/F1 over all mentions, and per label: precision
-per predicted label, recall per gold label; duplicates count once). `span` ignores the label.
-`overlap` (nervaluate \"type\"): correct when the spans overlap and the labels agree. `partial`
-(nervaluate \"partial\", label ignored): exact span 1, overlapping span 0.5.
-
-Quotes: gold and predicted quotes are matched one-to-one per document, greedily by largest
-character overlap. A pair counts at g>=0.3 / g>=0.8 when the overlap is at least 30% / 80% of the
-gold span (Gender Gap Tracker), at s>=0.5 when at least half of the longer span, at `exact` when
-the spans are equal. Subsets by kind: recall over gold quotes of that kind, precision over
-predicted quotes of that kind. On pairs matched at g>=0.3: speaker strict (canonical names equal,
-case-insensitive), lenient (or last names agree, or the speaker spans overlap), cue accuracy.
-
-Gold formats: a folder in the CSV contract; CoNLL-2003 BIO (a file or a folder of them; IOB1 or
-IOB2; documents split at -DOCSTART-; document text = words joined by one space, sentences by a
-newline; doc_ids doc000, doc001…); brat standoff (.ann beside .txt).
-Division by zero gives 0, never NaN. Exit status 0 when scored, 2 on an error.";
-
-/// Command-line arguments of `newsx eval`.
-#[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Entities: strict P/R/F1 with conlleval semantics (exact span and label); \
-                  quotes: one-to-one overlap matching at g>=0.3, g>=0.8 (see --help).",
-    after_long_help = AFTER_HELP
-)]
-pub struct EvalArgs {
-    /// Gold set: a folder in the CSV contract, a CoNLL-2003 BIO file or folder, or a brat folder.
-    #[arg(long, value_name = "PATH")]
+/// What `newsx eval` is to score (the library's form of its command line).
+#[derive(Debug, Clone)]
+pub struct EvalOptions {
+    /// The gold set.
     pub gold: PathBuf,
-    /// Predictions: an output folder of `newsx extract` (any gold format is accepted too).
-    #[arg(long, value_name = "PATH")]
+    /// The predictions.
     pub pred: PathBuf,
-    /// Write `scores.csv` and `errors.csv` into this folder.
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
     /// Format of the gold set.
-    #[arg(long, value_enum, default_value_t = Format::Auto)]
     pub gold_format: Format,
     /// Format of the predictions.
-    #[arg(long, value_enum, default_value_t = Format::Auto)]
     pub pred_format: Format,
-    /// Add a UTF-8 BOM to the written CSV files (for spreadsheet programs).
-    #[arg(long)]
-    pub excel: bool,
     /// The input folder the predictions were made from: also check that every predicted `text`
-    /// equals `document[start..end]` (mismatches are reported as warnings).
-    #[arg(long, value_name = "DIR")]
+    /// equals `document[start..end]` (mismatches go to the report's warnings).
     pub input: Option<PathBuf>,
 }
 
@@ -449,37 +414,30 @@ pub fn error_rows(r: &Report) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Run `newsx eval`: print the table on stdout, write the CSV files with `--out`.
+/// Score as `opts` says: [`evaluate`], then with [`EvalOptions::input`] [`check_texts`].
 ///
 /// # Errors
-/// See [`evaluate`]; also an unwritable `--out` folder.
-pub fn main(args: EvalArgs) -> Result<u8> {
-    let mut report = evaluate(&args.gold, args.gold_format, &args.pred, args.pred_format)?;
-    if let Some(input) = &args.input {
+/// See [`evaluate`] and [`check_texts`].
+pub fn run(opts: &EvalOptions) -> Result<Report> {
+    let mut report = evaluate(&opts.gold, opts.gold_format, &opts.pred, opts.pred_format)?;
+    if let Some(input) = &opts.input {
         let mut warn = Warnings::default();
-        let p = gold::load(&args.pred, args.pred_format, false, &mut warn)?;
+        let p = gold::load(&opts.pred, opts.pred_format, false, &mut warn)?;
         check_texts(&p, input, &mut report.warnings)?;
     }
-    print!("{}", render(&report));
-    if let Some(dir) = &args.out {
-        std::fs::create_dir_all(dir)?;
-        write_csv_file(
-            &dir.join("scores.csv"),
-            &SCORE_COLUMNS,
-            &score_rows(&report),
-            args.excel,
-        )?;
-        write_csv_file(
-            &dir.join("errors.csv"),
-            &ERROR_COLUMNS,
-            &error_rows(&report),
-            args.excel,
-        )?;
-        eprintln!(
-            "newsx eval: wrote {} and {}",
-            dir.join("scores.csv").display(),
-            dir.join("errors.csv").display()
-        );
-    }
-    Ok(0)
+    Ok(report)
+}
+
+/// Write `scores.csv` and `errors.csv` of `report` into `dir` (created if needed); `excel` adds
+/// a UTF-8 BOM. Returns the two paths.
+///
+/// # Errors
+/// The folder or a file cannot be written.
+pub fn write_files(report: &Report, dir: &Path, excel: bool) -> Result<[PathBuf; 2]> {
+    std::fs::create_dir_all(dir)?;
+    let scores = dir.join("scores.csv");
+    let errors = dir.join("errors.csv");
+    write_csv_file(&scores, &SCORE_COLUMNS, &score_rows(report), excel)?;
+    write_csv_file(&errors, &ERROR_COLUMNS, &error_rows(report), excel)?;
+    Ok([scores, errors])
 }

@@ -143,10 +143,59 @@ pub fn scores_table(d: &DocDiff) -> String {
 /// mark.
 type ErrorTargets = Vec<(Option<String>, Option<String>)>;
 
+/// Error classes and titles on the predicted marks, gold marks for missed or moved spans.
+#[derive(Default)]
+struct ErrorMarks {
+    /// Per entity row: descriptions of its errors.
+    ent_err: HashMap<usize, Vec<String>>,
+    /// Per quote row: descriptions of its errors.
+    quote_err: HashMap<usize, Vec<String>>,
+    /// Per error of the diff: where its spans are marked.
+    targets: ErrorTargets,
+    /// Gold spans the prediction missed or bounded otherwise.
+    gold_marks: Vec<Mark>,
+}
+
 /// One document's page.
 pub fn doc_page(p: &DocPage<'_>) -> String {
     let mut out = String::with_capacity(p.text.map_or(0, str::len) * 3 + 16_384);
     head(&mut out, &format!("{} · newsx review", p.doc_id));
+    page_top(&mut out, p);
+    let rec = p.rec;
+    // First mention of each entity id: where a speaker links to.
+    let mut first_mention: HashMap<&str, usize> = HashMap::new();
+    for (i, e) in rec.entities.iter().enumerate() {
+        if p.valid.entities[i] && !e.entity_id.is_empty() {
+            first_mention.entry(e.entity_id.as_str()).or_insert(i);
+        }
+    }
+    let canon: HashMap<&str, &str> = rec
+        .entities
+        .iter()
+        .filter(|e| !e.entity_id.is_empty())
+        .map(|e| (e.entity_id.as_str(), e.canonical.as_str()))
+        .collect();
+
+    let errs = p.diff.map(|d| error_marks(p, d)).unwrap_or_default();
+    article(
+        &mut out,
+        p,
+        &first_mention,
+        errs.ent_err,
+        errs.quote_err,
+        errs.gold_marks,
+    );
+    quotes_table(&mut out, p, &first_mention);
+    entities_table(&mut out, p);
+    roles_list(&mut out, p, &canon, &first_mention);
+    differences(&mut out, p, &errs.targets);
+    out.push_str("</aside>\n</div>\n</div>\n");
+    foot(&mut out);
+    out
+}
+
+/// The page's title, facts, problems and legend, and the start of its columns.
+fn page_top(out: &mut String, p: &DocPage<'_>) {
     let _ = write!(
         out,
         "<header><a href=\"../index.html\">← all documents</a></header>\n<div class=\"wrap\">\n<h1>{}</h1>\n",
@@ -209,188 +258,209 @@ pub fn doc_page(p: &DocPage<'_>) -> String {
         );
     }
     out.push_str("</div>\n<div class=\"cols\">\n");
+}
 
-    // First mention of each entity id: where a speaker links to.
-    let mut first_mention: HashMap<&str, usize> = HashMap::new();
-    for (i, e) in rec.entities.iter().enumerate() {
-        if p.valid.entities[i] && !e.entity_id.is_empty() {
-            first_mention.entry(e.entity_id.as_str()).or_insert(i);
-        }
-    }
-    let canon: HashMap<&str, &str> = rec
-        .entities
-        .iter()
-        .filter(|e| !e.entity_id.is_empty())
-        .map(|e| (e.entity_id.as_str(), e.canonical.as_str()))
-        .collect();
-
-    // Error classes and titles on the predicted marks; gold marks for missed or moved spans.
+/// Where the errors of `d` are marked on the page of `p`.
+fn error_marks(p: &DocPage<'_>, d: &DocDiff) -> ErrorMarks {
+    let rec = p.rec;
     let mut ent_err: HashMap<usize, Vec<String>> = HashMap::new();
     let mut quote_err: HashMap<usize, Vec<String>> = HashMap::new();
     let mut targets: ErrorTargets = Vec::new();
     let mut gold_marks: Vec<Mark> = Vec::new();
-    if let Some(d) = p.diff {
-        let mut ent_at: HashMap<(usize, usize, &str), usize> = HashMap::new();
-        for (i, e) in rec.entities.iter().enumerate() {
-            ent_at
-                .entry((e.start, e.end, e.label.as_str()))
-                .or_insert(i);
-        }
-        let mut quote_at: HashMap<(usize, usize), usize> = HashMap::new();
-        for (i, q) in rec.quotes.iter().enumerate() {
-            quote_at.entry((q.start, q.end)).or_insert(i);
-        }
-        let n = p.text.map_or(0, super::markup::char_len);
-        for (k, e) in d.errors.iter().enumerate() {
-            let name = error_name(e.part, e.error);
-            let what = describe_error(e);
-            let pred_key = match (e.part, e.pred_start, e.pred_end) {
-                ("entity", Some(s), Some(t)) => ent_at
-                    .get(&(s, t, e.pred_value.as_str()))
-                    .copied()
-                    .filter(|&i| p.valid.entities[i])
-                    .map(|i| {
-                        ent_err.entry(i).or_default().push(what.clone());
-                        format!("m{i}")
-                    }),
-                ("quote", Some(s), Some(t)) => quote_at
-                    .get(&(s, t))
-                    .copied()
-                    .filter(|&i| p.valid.quotes[i])
-                    .map(|i| {
-                        quote_err.entry(i).or_default().push(what.clone());
-                        format!("q{i}")
-                    }),
-                _ => None,
-            };
-            let mut gold_key = None;
-            if let (Some(s), Some(t)) = (e.gold_start, e.gold_end) {
-                if matches!(e.error, "false_negative" | "boundary") && s < t && t <= n {
-                    let key = format!("g{k}");
-                    gold_marks.push(Mark {
-                        start: s,
-                        end: t,
-                        attrs: format!(
-                            " class=\"gold\" data-k=\"{key}\" data-nx=\"gold\" title=\"{}\"",
-                            escape(&format!("gold {}: {name}", e.part))
-                        ),
-                        id: Some(key.clone()),
-                    });
-                    gold_key = Some(key);
-                }
-            }
-            targets.push((pred_key, gold_key));
-        }
+    let mut ent_at: HashMap<(usize, usize, &str), usize> = HashMap::new();
+    for (i, e) in rec.entities.iter().enumerate() {
+        ent_at
+            .entry((e.start, e.end, e.label.as_str()))
+            .or_insert(i);
     }
+    let mut quote_at: HashMap<(usize, usize), usize> = HashMap::new();
+    for (i, q) in rec.quotes.iter().enumerate() {
+        quote_at.entry((q.start, q.end)).or_insert(i);
+    }
+    let n = p.text.map_or(0, super::markup::char_len);
+    for (k, e) in d.errors.iter().enumerate() {
+        let name = error_name(e.part, e.error);
+        let what = describe_error(e);
+        let pred_key = match (e.part, e.pred_start, e.pred_end) {
+            ("entity", Some(s), Some(t)) => ent_at
+                .get(&(s, t, e.pred_value.as_str()))
+                .copied()
+                .filter(|&i| p.valid.entities[i])
+                .map(|i| {
+                    ent_err.entry(i).or_default().push(what.clone());
+                    format!("m{i}")
+                }),
+            ("quote", Some(s), Some(t)) => quote_at
+                .get(&(s, t))
+                .copied()
+                .filter(|&i| p.valid.quotes[i])
+                .map(|i| {
+                    quote_err.entry(i).or_default().push(what.clone());
+                    format!("q{i}")
+                }),
+            _ => None,
+        };
+        let mut gold_key = None;
+        if let (Some(s), Some(t)) = (e.gold_start, e.gold_end) {
+            if matches!(e.error, "false_negative" | "boundary") && s < t && t <= n {
+                let key = format!("g{k}");
+                gold_marks.push(Mark {
+                    start: s,
+                    end: t,
+                    attrs: format!(
+                        " class=\"gold\" data-k=\"{key}\" data-nx=\"gold\" title=\"{}\"",
+                        escape(&format!("gold {}: {name}", e.part))
+                    ),
+                    id: Some(key.clone()),
+                });
+                gold_key = Some(key);
+            }
+        }
+        targets.push((pred_key, gold_key));
+    }
+    ErrorMarks {
+        ent_err,
+        quote_err,
+        targets,
+        gold_marks,
+    }
+}
 
-    // The article.
+/// The article with its marks (entities, quotes, cues, speakers, gold spans).
+fn article(
+    out: &mut String,
+    p: &DocPage<'_>,
+    first_mention: &HashMap<&str, usize>,
+    ent_err: HashMap<usize, Vec<String>>,
+    quote_err: HashMap<usize, Vec<String>>,
+    gold_marks: Vec<Mark>,
+) {
     out.push_str("<article class=\"text\" id=\"text\" data-nx=\"text\">");
     if let Some(text) = p.text {
         let mut marks: Vec<Mark> = Vec::new();
         let mut inserts: Vec<Insert> = Vec::new();
-        for (i, q) in rec.quotes.iter().enumerate() {
-            if !p.valid.quotes[i] {
-                continue;
-            }
-            let mut title = format!(
-                "{} · {} quote · speaker: {}",
-                q.quote_id,
-                if q.kind.is_empty() { "?" } else { &q.kind },
-                if q.speaker.is_empty() {
-                    "(none)"
-                } else {
-                    &q.speaker
-                }
-            );
-            if !q.cue.is_empty() {
-                let _ = write!(title, " · cue: {}", q.cue);
-            }
-            if !q.score.is_empty() {
-                let _ = write!(title, " · score {}", q.score);
-            }
-            let mut class = format!("q q-{}", class_word(&q.kind));
-            if let Some(errs) = quote_err.get(&i) {
-                class.push_str(" err");
-                for e in errs {
-                    let _ = write!(title, " · {e}");
-                }
-            }
-            marks.push(Mark {
-                start: q.start,
-                end: q.end,
-                attrs: format!(
-                    " class=\"{class}\" data-k=\"q{i}\" data-q=\"{}\" title=\"{}\"",
-                    escape(&q.quote_id),
-                    escape(&title)
-                ),
-                id: Some(format!("q{i}")),
-            });
-            if let (Some((s, e)), true) = (q.cue_span, p.valid.cues[i]) {
-                marks.push(Mark {
-                    start: s,
-                    end: e,
-                    attrs: format!(
-                        " class=\"cue\" data-k=\"c{i}\" title=\"{}\"",
-                        escape(&format!("cue of {}", q.quote_id))
-                    ),
-                    id: None,
-                });
-            }
-            if let (Some((s, e)), true) = (q.speaker_span, p.valid.speakers[i]) {
-                marks.push(Mark {
-                    start: s,
-                    end: e,
-                    attrs: format!(
-                        " class=\"spm\" data-k=\"s{i}\" title=\"{}\"",
-                        escape(&format!("speaker of {}: {}", q.quote_id, q.speaker))
-                    ),
-                    id: Some(format!("s{i}")),
-                });
-            }
-            inserts.push(Insert {
-                at: q.end,
-                html: speaker_label(i, q, &first_mention, p.valid.speakers[i]),
-            });
-        }
-        for (i, e) in rec.entities.iter().enumerate() {
-            if !p.valid.entities[i] {
-                continue;
-            }
-            let mut title = String::new();
-            if !e.entity_id.is_empty() {
-                let _ = write!(title, "{} · ", e.entity_id);
-            }
-            title.push_str(&e.label);
-            if !e.canonical.is_empty() {
-                let _ = write!(title, " · {}", e.canonical);
-            }
-            if !e.score.is_empty() {
-                let _ = write!(title, " · score {}", e.score);
-            }
-            let mut class = format!("ent {}", class_word(&e.label));
-            if let Some(errs) = ent_err.get(&i) {
-                class.push_str(" err");
-                for x in errs {
-                    let _ = write!(title, " · {x}");
-                }
-            }
-            marks.push(Mark {
-                start: e.start,
-                end: e.end,
-                attrs: format!(
-                    " class=\"{class}\" data-k=\"m{i}\" data-e=\"{}\" title=\"{}\"",
-                    escape(&e.entity_id),
-                    escape(&title)
-                ),
-                id: Some(format!("m{i}")),
-            });
-        }
+        quote_marks(p, first_mention, &quote_err, &mut marks, &mut inserts);
+        entity_marks(p, &ent_err, &mut marks);
         marks.extend(gold_marks);
         out.push_str(&render_marked(text, &marks, &inserts));
     }
     out.push_str("</article>\n<aside>\n");
+}
 
-    // Quotes.
+/// The marks of the quotes (with cue and speaker) and the speaker labels after them.
+fn quote_marks(
+    p: &DocPage<'_>,
+    first_mention: &HashMap<&str, usize>,
+    quote_err: &HashMap<usize, Vec<String>>,
+    marks: &mut Vec<Mark>,
+    inserts: &mut Vec<Insert>,
+) {
+    for (i, q) in p.rec.quotes.iter().enumerate() {
+        if !p.valid.quotes[i] {
+            continue;
+        }
+        let mut title = format!(
+            "{} · {} quote · speaker: {}",
+            q.quote_id,
+            if q.kind.is_empty() { "?" } else { &q.kind },
+            if q.speaker.is_empty() {
+                "(none)"
+            } else {
+                &q.speaker
+            }
+        );
+        if !q.cue.is_empty() {
+            let _ = write!(title, " · cue: {}", q.cue);
+        }
+        if !q.score.is_empty() {
+            let _ = write!(title, " · score {}", q.score);
+        }
+        let mut class = format!("q q-{}", class_word(&q.kind));
+        if let Some(errs) = quote_err.get(&i) {
+            class.push_str(" err");
+            for e in errs {
+                let _ = write!(title, " · {e}");
+            }
+        }
+        marks.push(Mark {
+            start: q.start,
+            end: q.end,
+            attrs: format!(
+                " class=\"{class}\" data-k=\"q{i}\" data-q=\"{}\" title=\"{}\"",
+                escape(&q.quote_id),
+                escape(&title)
+            ),
+            id: Some(format!("q{i}")),
+        });
+        if let (Some((s, e)), true) = (q.cue_span, p.valid.cues[i]) {
+            marks.push(Mark {
+                start: s,
+                end: e,
+                attrs: format!(
+                    " class=\"cue\" data-k=\"c{i}\" title=\"{}\"",
+                    escape(&format!("cue of {}", q.quote_id))
+                ),
+                id: None,
+            });
+        }
+        if let (Some((s, e)), true) = (q.speaker_span, p.valid.speakers[i]) {
+            marks.push(Mark {
+                start: s,
+                end: e,
+                attrs: format!(
+                    " class=\"spm\" data-k=\"s{i}\" title=\"{}\"",
+                    escape(&format!("speaker of {}: {}", q.quote_id, q.speaker))
+                ),
+                id: Some(format!("s{i}")),
+            });
+        }
+        inserts.push(Insert {
+            at: q.end,
+            html: speaker_label(i, q, first_mention, p.valid.speakers[i]),
+        });
+    }
+}
+
+/// The marks of the entity mentions.
+fn entity_marks(p: &DocPage<'_>, ent_err: &HashMap<usize, Vec<String>>, marks: &mut Vec<Mark>) {
+    for (i, e) in p.rec.entities.iter().enumerate() {
+        if !p.valid.entities[i] {
+            continue;
+        }
+        let mut title = String::new();
+        if !e.entity_id.is_empty() {
+            let _ = write!(title, "{} · ", e.entity_id);
+        }
+        title.push_str(&e.label);
+        if !e.canonical.is_empty() {
+            let _ = write!(title, " · {}", e.canonical);
+        }
+        if !e.score.is_empty() {
+            let _ = write!(title, " · score {}", e.score);
+        }
+        let mut class = format!("ent {}", class_word(&e.label));
+        if let Some(errs) = ent_err.get(&i) {
+            class.push_str(" err");
+            for x in errs {
+                let _ = write!(title, " · {x}");
+            }
+        }
+        marks.push(Mark {
+            start: e.start,
+            end: e.end,
+            attrs: format!(
+                " class=\"{class}\" data-k=\"m{i}\" data-e=\"{}\" title=\"{}\"",
+                escape(&e.entity_id),
+                escape(&title)
+            ),
+            id: Some(format!("m{i}")),
+        });
+    }
+}
+
+/// The quotes table.
+fn quotes_table(out: &mut String, p: &DocPage<'_>, first_mention: &HashMap<&str, usize>) {
+    let rec = p.rec;
     let _ = writeln!(out, "<h2>Quotes ({})</h2>", rec.quotes.len());
     if !rec.quotes.is_empty() {
         out.push_str("<table class=\"quotes\"><thead><tr><th>id</th><th>kind</th><th>quote</th><th>cue</th><th>speaker</th><th>score</th></tr></thead><tbody>\n");
@@ -398,7 +468,7 @@ pub fn doc_page(p: &DocPage<'_>) -> String {
             let spk = if q.speaker.is_empty() {
                 "–".to_string()
             } else {
-                link_speaker(i, q, &first_mention, p.valid.speakers[i])
+                link_speaker(i, q, first_mention, p.valid.speakers[i])
             };
             let _ = writeln!(
                 out,
@@ -413,8 +483,11 @@ pub fn doc_page(p: &DocPage<'_>) -> String {
         }
         out.push_str("</tbody></table>\n");
     }
+}
 
-    // Entities, by entity id.
+/// The entities table, by entity id.
+fn entities_table(out: &mut String, p: &DocPage<'_>) {
+    let rec = p.rec;
     let mut ents: Vec<(&str, Vec<usize>)> = Vec::new();
     let mut ent_pos: HashMap<&str, usize> = HashMap::new();
     for (i, e) in rec.entities.iter().enumerate() {
@@ -464,8 +537,16 @@ pub fn doc_page(p: &DocPage<'_>) -> String {
         }
         out.push_str("</tbody></table>\n");
     }
+}
 
-    // Roles.
+/// The roles (`has_role` relations).
+fn roles_list(
+    out: &mut String,
+    p: &DocPage<'_>,
+    canon: &HashMap<&str, &str>,
+    first_mention: &HashMap<&str, usize>,
+) {
+    let rec = p.rec;
     let roles: Vec<_> = rec
         .relations
         .iter()
@@ -500,15 +581,17 @@ pub fn doc_page(p: &DocPage<'_>) -> String {
         }
         out.push_str("</ul>\n");
     }
+}
 
-    // Differences from gold.
+/// The differences from gold and the scores, or why there are none.
+fn differences(out: &mut String, p: &DocPage<'_>, targets: &ErrorTargets) {
     if let Some(d) = p.diff {
         let _ = writeln!(out, "<h2>Differences from gold ({})</h2>", d.errors.len());
         if d.errors.is_empty() {
             out.push_str("<p>None.</p>\n");
         } else {
             out.push_str("<table class=\"diffs\"><thead><tr><th>part</th><th>difference</th><th>gold</th><th>predicted</th><th>detail</th></tr></thead><tbody>\n");
-            for (e, (pk, gk)) in d.errors.iter().zip(&targets) {
+            for (e, (pk, gk)) in d.errors.iter().zip(targets) {
                 let side = |s: Option<usize>,
                             t: Option<usize>,
                             text: &str,
@@ -547,9 +630,6 @@ pub fn doc_page(p: &DocPage<'_>) -> String {
             "<h2>Differences from gold</h2><p>This document is not in the gold set.</p>\n",
         );
     }
-    out.push_str("</aside>\n</div>\n</div>\n");
-    foot(&mut out);
-    out
 }
 
 /// A one-line description of an error for a mark's title.
