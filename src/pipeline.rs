@@ -69,6 +69,10 @@ pub struct ExtractArgs {
     /// The ONNX graph for `--engine ort` (default: MODEL/model.int8.onnx).
     #[arg(long)]
     pub onnx: Option<PathBuf>,
+    /// NER label decoding: `viterbi` (the most probable valid BIO sequence) or `argmax` (each
+    /// word's most probable label, the decoding before; for ablations).
+    #[arg(long, default_value = "viterbi")]
+    pub decode: String,
     /// Print one `newsx-stats {json}` line on stderr at the end: documents, words, seconds and
     /// the NER encoder's work (pieces fed and owned, FLOP, thread seconds). For benchmarks.
     #[arg(long)]
@@ -457,6 +461,7 @@ fn settings(args: &ExtractArgs) -> Result<String> {
         "files": files,
         "engine": args.engine,
         "onnx": args.onnx.as_ref().map(|p| p.display().to_string()),
+        "decode": args.decode,
         "max_bytes": args.max_bytes,
         "max_pieces": args.max_pieces,
     })
@@ -493,6 +498,10 @@ pub fn main(args: ExtractArgs) -> Result<u8> {
         ),
         other => anyhow::bail!("--engine {other:?}: expected native or ort"),
     }
+    ner.set_decoding(
+        crate::ner::Decoding::parse(&args.decode)
+            .with_context(|| format!("--decode {:?}: expected viterbi or argmax", args.decode))?,
+    );
     let load_s = t0.elapsed().as_secs_f64();
     let limits = Limits {
         max_bytes: args.max_bytes,
