@@ -203,6 +203,7 @@ fn dims(c: &NerConfig) -> Dims {
         inter: c.intermediate_size,
         layers: c.num_hidden_layers,
         max_pos: c.max_position_embeddings,
+        types: c.type_vocab_size,
         shapes: c.num_shapes,
         labels: c.id2label.len(),
         eps: c.layer_norm_eps as f32,
@@ -671,6 +672,72 @@ mod tests {
         assert!(engines[0].logits(&[99], &[0]).is_err());
         assert!(engines[0].logits(&[1, 2], &[0]).is_err());
         assert!(engines[0].logits(&vec![1; 65], &vec![0; 65]).is_err());
+    }
+
+    /// A model without token types (DistilBERT) runs in the engine as the same model with a zero
+    /// token-type row: identical logits.
+    #[test]
+    fn engine_without_token_types_adds_nothing() {
+        use candle_core::{Device, Tensor};
+        use candle_nn::VarBuilder;
+        use model::{DropoutRng, NerModel, NUM_SHAPES};
+        let dev = Device::Cpu;
+        let cfg = |types| NerConfig {
+            vocab_size: 60,
+            hidden_size: 48,
+            num_hidden_layers: 2,
+            num_attention_heads: 4,
+            intermediate_size: 96,
+            max_position_embeddings: 64,
+            type_vocab_size: types,
+            layer_norm_eps: 1e-12,
+            hidden_dropout_prob: 0.1,
+            attention_probs_dropout_prob: 0.1,
+            num_shapes: NUM_SHAPES,
+            id2label: ["O", "B-PER", "I-PER"].map(String::from).to_vec(),
+        };
+        let with = VarMap::new();
+        NerModel::load(VarBuilder::from_varmap(&with, DType::F32, &dev), &cfg(2)).unwrap();
+        let without = VarMap::new();
+        NerModel::load(VarBuilder::from_varmap(&without, DType::F32, &dev), &cfg(0)).unwrap();
+        let rng = DropoutRng::new(11);
+        let mut tensors = std::collections::HashMap::new();
+        for (name, var) in with.data().lock().unwrap().iter() {
+            let t = Tensor::from_vec(rng.normal(var.elem_count(), 0.3), var.shape(), &dev).unwrap();
+            let t = if name.contains("token_type") {
+                t.zeros_like().unwrap()
+            } else {
+                t
+            };
+            var.set(&t).unwrap();
+            tensors.insert(name.clone(), t);
+        }
+        for (name, var) in without.data().lock().unwrap().iter() {
+            var.set(&tensors[name]).unwrap();
+        }
+        let tok = || {
+            NerTokenizer::load(
+                &Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner/tokenizer.json"),
+            )
+            .unwrap()
+        };
+        let a = Ner::from_varmap(&with, &cfg(2), tok()).unwrap();
+        let b = Ner::from_varmap(&without, &cfg(0), tok()).unwrap();
+        let ids: Vec<u32> = (0..23).map(|i| (i * 11 % 60) as u32).collect();
+        let shapes: Vec<u32> = (0..23).map(|i| (i % NUM_SHAPES) as u32).collect();
+        assert_eq!(
+            a.engine.logits(&ids, &shapes).unwrap(),
+            b.engine.logits(&ids, &shapes).unwrap()
+        );
+        // A model that has token types must have the tensor.
+        let mut dims = dims(&cfg(2));
+        dims.types = 3;
+        let data = with.data().lock().unwrap();
+        let get = |name: &str| -> Result<(Vec<usize>, Vec<f32>)> {
+            let t = data.get(name).context("missing")?.as_tensor();
+            Ok((t.dims().to_vec(), t.flatten_all()?.to_vec1::<f32>()?))
+        };
+        assert!(Engine::build(dims, &get).is_err());
     }
 
     fn check_tiling(n: usize, can_cut: &[bool], size: usize, margin: usize) -> Vec<Window> {
