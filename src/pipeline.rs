@@ -79,6 +79,8 @@ pub struct ExtractOptions {
     pub engine: Engine,
     /// The ONNX graph for [`Engine::Ort`] (default: `model/model.int8.onnx`).
     pub onnx: Option<PathBuf>,
+    /// How NER labels are decoded.
+    pub decoding: crate::ner::Decoding,
 }
 
 /// What [`extract`] did.
@@ -554,6 +556,7 @@ fn settings(opts: &ExtractOptions) -> Result<String> {
         "files": files,
         "engine": opts.engine.as_str(),
         "onnx": opts.onnx.as_ref().map(|p| p.display().to_string()),
+        "decode": opts.decoding.as_str(),
         "max_bytes": opts.limits.max_bytes,
         "max_pieces": opts.limits.max_pieces,
     })
@@ -587,6 +590,7 @@ fn load_engine(opts: &ExtractOptions, threads: usize) -> Result<Ner> {
             )
         }
     }
+    ner.set_decoding(opts.decoding);
     Ok(ner)
 }
 

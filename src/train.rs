@@ -10,7 +10,9 @@
 use crate::conll::{chunks, read_conll, ConllDoc};
 use crate::doc::Label;
 use crate::eval::score_entities;
-use crate::ner::model::{attention_mask, pad_u32, DropoutRng, NerConfig, NerModel, NUM_SHAPES};
+use crate::ner::model::{
+    attention_mask, distilbert_name, pad_u32, DropoutRng, NerConfig, NerModel, NUM_SHAPES,
+};
 use crate::ner::tokenizer::{NerTokenizer, SHAPE_SPECIAL};
 use crate::ner::{Ner, WINDOW};
 use anyhow::{bail, Context, Result};
@@ -177,17 +179,34 @@ fn close(mut c: Example, tok: &NerTokenizer) -> Example {
     c
 }
 
-/// HF BERT `config.json` fields we read from the base model.
+/// HF BERT `config.json` fields we read from the base model; a DistilBERT config (`dim`,
+/// `n_layers`, `n_heads`, `hidden_dim`, no token types) is read as the same architecture.
 #[derive(Deserialize)]
 struct HfConfig {
     vocab_size: usize,
+    #[serde(alias = "dim")]
     hidden_size: usize,
+    #[serde(alias = "n_layers")]
     num_hidden_layers: usize,
+    #[serde(alias = "n_heads")]
     num_attention_heads: usize,
+    #[serde(alias = "hidden_dim")]
     intermediate_size: usize,
     max_position_embeddings: usize,
+    #[serde(default)]
     type_vocab_size: usize,
+    #[serde(default = "default_eps")]
     layer_norm_eps: f64,
+    #[serde(default)]
+    model_type: String,
+    #[serde(default)]
+    sinusoidal_pos_embds: bool,
+    #[serde(default)]
+    activation: Option<String>,
+}
+
+fn default_eps() -> f64 {
+    1e-12
 }
 
 /// Build the model config from the base encoder's `config.json`.
@@ -197,6 +216,18 @@ pub fn config_from_base(base: &Path, shapes: bool) -> Result<NerConfig> {
         &std::fs::read_to_string(&p).with_context(|| format!("{}: cannot read", p.display()))?,
     )
     .with_context(|| format!("{}: not a BERT config", p.display()))?;
+    if hf.model_type == "distilbert" && hf.sinusoidal_pos_embds {
+        bail!(
+            "{}: sinusoidal position embeddings are not supported",
+            p.display()
+        );
+    }
+    if let Some(a) = hf.activation.as_deref().filter(|a| *a != "gelu") {
+        bail!(
+            "{}: activation {a:?} is not supported (gelu only)",
+            p.display()
+        );
+    }
     Ok(NerConfig {
         vocab_size: hf.vocab_size,
         hidden_size: hf.hidden_size,
@@ -231,10 +262,16 @@ pub fn init_model(
     let mut loaded = 0;
     for (name, var) in data.iter() {
         let key = name.strip_prefix("bert.").unwrap_or(name);
-        match base_t
-            .get(key)
-            .or_else(|| base_t.get(&format!("bert.{key}")))
-        {
+        // A base's own head (the teacher's grammar tags) is for another task: never loaded.
+        let found = if key.starts_with("classifier.") {
+            None
+        } else {
+            base_t
+                .get(key)
+                .or_else(|| base_t.get(&format!("bert.{key}")))
+                .or_else(|| distilbert_name(key).and_then(|d| base_t.get(&d)))
+        };
+        match found {
             Some(t) => {
                 var.set(&t.to_dtype(DType::F32)?)?;
                 loaded += 1;
@@ -817,6 +854,169 @@ fn save_checkpoint(varmap: &VarMap, opt: &AdamW, state: &State, dir: &Path) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A base in DistilBERT's layout (names, config fields, no token types, a head of its own)
+    /// loads as the same encoder: the hidden states equal those of the model it was written from.
+    #[test]
+    fn distilbert_base_loads_as_the_same_encoder() {
+        let dev = Device::Cpu;
+        let cfg = NerConfig {
+            vocab_size: 50,
+            hidden_size: 8,
+            num_hidden_layers: 2,
+            num_attention_heads: 2,
+            intermediate_size: 16,
+            max_position_embeddings: 32,
+            type_vocab_size: 0,
+            layer_norm_eps: 1e-12,
+            hidden_dropout_prob: 0.1,
+            attention_probs_dropout_prob: 0.1,
+            num_shapes: 0,
+            id2label: LABELS.iter().map(|s| s.to_string()).collect(),
+        };
+        let vm1 = VarMap::new();
+        let m1 = NerModel::load(VarBuilder::from_varmap(&vm1, DType::F32, &dev), &cfg).unwrap();
+        let rng = DropoutRng::new(5);
+        let mut file = HashMap::new();
+        for (name, var) in vm1.data().lock().unwrap().iter() {
+            let t = Tensor::from_vec(rng.normal(var.elem_count(), 0.5), var.shape(), &dev).unwrap();
+            let t = if name.contains("LayerNorm.weight") {
+                (t + 1.0).unwrap()
+            } else {
+                t
+            };
+            var.set(&t).unwrap();
+            if let Some(d) = distilbert_name(name) {
+                file.insert(d, t);
+            }
+        }
+        // The base's own head has another width: it must be left alone.
+        file.insert(
+            "classifier.weight".to_string(),
+            Tensor::zeros((5, 8), DType::F32, &dev).unwrap(),
+        );
+        let dir = tempfile::tempdir().unwrap();
+        candle_core::safetensors::save(&file, dir.path().join("model.safetensors")).unwrap();
+        std::fs::write(
+            dir.path().join("config.json"),
+            r#"{"model_type": "distilbert", "vocab_size": 50, "dim": 8, "n_layers": 2,
+                "n_heads": 2, "hidden_dim": 16, "max_position_embeddings": 32,
+                "sinusoidal_pos_embds": false, "activation": "gelu"}"#,
+        )
+        .unwrap();
+        let got = config_from_base(dir.path(), false).unwrap();
+        assert_eq!(got, cfg);
+        let (_vm2, m2) = init_model(dir.path(), &got, &dev, &DropoutRng::new(9)).unwrap();
+        let ids = pad_u32(&[&[1, 5, 7, 9, 2], &[1, 4, 2]], 0, &dev).unwrap();
+        let shapes = pad_u32(&[&[0; 5], &[0; 3]], 0, &dev).unwrap();
+        let mask = attention_mask(&[5, 3], &dev).unwrap();
+        let h1 = m1.encode(&ids, &shapes, &mask, None).unwrap();
+        let h2 = m2.encode(&ids, &shapes, &mask, None).unwrap();
+        let d = (h1 - h2)
+            .unwrap()
+            .abs()
+            .unwrap()
+            .max_all()
+            .unwrap()
+            .to_scalar::<f32>()
+            .unwrap();
+        assert_eq!(d, 0.0);
+        // A DistilBERT config this encoder cannot follow is refused.
+        std::fs::write(
+            dir.path().join("config.json"),
+            r#"{"model_type": "distilbert", "vocab_size": 50, "dim": 8, "n_layers": 2,
+                "n_heads": 2, "hidden_dim": 16, "max_position_embeddings": 32,
+                "sinusoidal_pos_embds": true}"#,
+        )
+        .unwrap();
+        assert!(config_from_base(dir.path(), false).is_err());
+    }
+
+    fn teacher_dir() -> PathBuf {
+        PathBuf::from(
+            std::env::var("NEWSX_TEACHER")
+                .expect("set NEWSX_TEACHER to the folder tools/teacher/convert_quire.py wrote"),
+        )
+    }
+
+    fn teacher_reference(dir: &Path) -> serde_json::Value {
+        let p = dir.join("check.json");
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        v["reference"].clone()
+    }
+
+    /// The converted cased teacher in this encoder reproduces the numpy forward pass of
+    /// `convert_quire.py` (itself checked against ONNX Runtime) on its reference sentence.
+    #[test]
+    #[ignore = "needs NEWSX_TEACHER=<folder written by tools/teacher/convert_quire.py>"]
+    fn teacher_encoder_matches_the_reference() {
+        let dev = Device::Cpu;
+        let dir = teacher_dir();
+        let r = teacher_reference(&dir);
+        let ids: Vec<u32> = r["ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap() as u32)
+            .collect();
+        let cfg = config_from_base(&dir, false).unwrap();
+        assert_eq!(
+            (cfg.hidden_size, cfg.num_hidden_layers, cfg.type_vocab_size),
+            (768, 6, 0)
+        );
+        let (_vm, m) = init_model(&dir, &cfg, &dev, &DropoutRng::new(1)).unwrap();
+        let n = ids.len();
+        let h = m
+            .encode(
+                &pad_u32(&[&ids], 0, &dev).unwrap(),
+                &pad_u32(&[&vec![0; n]], 0, &dev).unwrap(),
+                &attention_mask(&[n], &dev).unwrap(),
+                None,
+            )
+            .unwrap()
+            .flatten_all()
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap();
+        let mut worst = 0f32;
+        for (i, row) in r["hidden_first_rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+        {
+            for (j, v) in row.as_array().unwrap().iter().enumerate() {
+                worst = worst.max((h[i * 768 + j] - v.as_f64().unwrap() as f32).abs());
+            }
+        }
+        let mean = h.iter().map(|v| v.abs()).sum::<f32>() / h.len() as f32;
+        let want_mean = r["hidden_mean_abs"].as_f64().unwrap() as f32;
+        eprintln!("teacher: max abs diff {worst:e} over 4 rows; mean |h| {mean} vs {want_mean}");
+        assert!(worst < 1e-3, "max abs diff {worst}");
+        assert!((mean - want_mean).abs() < 1e-4 * want_mean.max(1.0));
+    }
+
+    /// The project's tokenizer with the teacher's cased `tokenizer.json` gives the reference ids.
+    #[test]
+    #[ignore = "needs NEWSX_TEACHER=<folder written by tools/teacher/convert_quire.py>"]
+    fn teacher_tokenizer_matches_the_reference() {
+        let dir = teacher_dir();
+        let r = teacher_reference(&dir);
+        let tok = NerTokenizer::load(&dir.join("tokenizer.json")).unwrap();
+        let words: Vec<&str> = r["text"].as_str().unwrap().split_whitespace().collect();
+        let p = tok.encode_words(&words).unwrap();
+        let mut ids = vec![tok.cls];
+        ids.extend(&p.ids);
+        ids.push(tok.sep);
+        let want: Vec<u32> = r["ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap() as u32)
+            .collect();
+        assert_eq!(ids, want);
+    }
 
     #[test]
     fn schedule_warms_up_and_decays() {

@@ -1,7 +1,7 @@
 //! `newsx extract`: the pipeline over a batch of documents.
 
 use super::Status;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use newsx::pipeline::{ExtractOptions, Limits, DEFAULT_MAX_PIECES};
 use std::path::PathBuf;
 
@@ -52,6 +52,10 @@ pub struct ExtractArgs {
     /// The ONNX graph for `--engine ort` (default: MODEL/model.int8.onnx).
     #[arg(long)]
     pub onnx: Option<PathBuf>,
+    /// NER label decoding: `viterbi` (the most probable valid BIO sequence) or `argmax` (each
+    /// word's most probable label, the decoding before; for ablations).
+    #[arg(long, default_value = "viterbi")]
+    pub decode: String,
     /// Print one `newsx-stats {json}` line on stderr at the end: documents, words, seconds and
     /// the NER encoder's work (pieces fed and owned, FLOP, thread seconds). For benchmarks.
     #[arg(long)]
@@ -76,6 +80,8 @@ pub fn run(args: ExtractArgs) -> Result<Status> {
         excel: args.excel,
         quiet: args.quiet,
         onnx: args.onnx,
+        decoding: newsx::ner::Decoding::parse(&args.decode)
+            .with_context(|| format!("--decode {:?}: expected viterbi or argmax", args.decode))?,
     };
     let o = newsx::pipeline::extract(&opts)?;
     let s = &o.summary;

@@ -351,6 +351,8 @@ pub struct Dims {
     pub layers: usize,
     /// Position embeddings.
     pub max_pos: usize,
+    /// Token types (0: none).
+    pub types: usize,
     /// Word shapes (0: none).
     pub shapes: usize,
     /// Head width (labels).
@@ -411,10 +413,16 @@ impl Engine {
             "embeddings.position_embeddings.weight",
             &[dims.max_pos, h],
         )?;
-        let (tts, tt) = get("embeddings.token_type_embeddings.weight")?;
-        if tts.len() != 2 || tts[1] != h || tts[0] == 0 {
-            bail!("embeddings.token_type_embeddings.weight: shape {tts:?}");
-        }
+        // Token type 0's row is added everywhere; a model without token types (DistilBERT) has none.
+        let tt = if dims.types > 0 {
+            get_shaped(
+                get,
+                "embeddings.token_type_embeddings.weight",
+                &[dims.types, h],
+            )?
+        } else {
+            vec![0.0; h]
+        };
         let shape = if dims.shapes > 0 {
             get_shaped(get, "embeddings.shape_embeddings.weight", &[dims.shapes, h])?
         } else {

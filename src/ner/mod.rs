@@ -10,9 +10,14 @@
 //! Inference runs in [`engine`] (quantized weights, pure Rust); [`model`] is the candle model used for
 //! training.
 //!
-//! Decoding: a word takes the label of its first WordPiece (the arg-max of the softmax); words
-//! are chunked into entities with conlleval's rule (a chunk starts at `B-X`, or at `I-X` after
-//! `O` or after another type). An entity's score is the mean probability of its words' labels.
+//! Decoding: a word's label distribution is the softmax of its first WordPiece's logits. The
+//! word labels of a document are the most probable sequence (sum of log-probabilities) among those
+//! that are valid BIO ([`viterbi`]: no `I-X` at the start of the document or of a line, nor after
+//! `O`, `B-Y` or `I-Y` with Y ≠ X). [`Decoding::Argmax`], each word's own most probable label,
+//! is the decoding before it, kept for ablations (`newsx extract --decode argmax`). Words are
+//! chunked into entities with conlleval's rule (a chunk starts at `B-X`, or at `I-X` after `O`
+//! or after another type; a line break ends a chunk). An entity's score is the mean probability
+//! of its words' labels.
 
 pub mod engine;
 pub mod model;
@@ -61,6 +66,35 @@ impl Tag {
         match p {
             "B" => Some(Tag::B(l)),
             "I" => Some(Tag::I(l)),
+            _ => None,
+        }
+    }
+}
+
+/// How word labels are chosen from their label probabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Decoding {
+    /// The most probable label sequence that is valid BIO ([`viterbi`]).
+    #[default]
+    Viterbi,
+    /// Each word's most probable label on its own (may give `I-X` after `O`).
+    Argmax,
+}
+
+impl Decoding {
+    /// Its name on the command line (and in the settings a resumable run records).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decoding::Viterbi => "viterbi",
+            Decoding::Argmax => "argmax",
+        }
+    }
+
+    /// Parse `viterbi` or `argmax`.
+    pub fn parse(s: &str) -> Option<Decoding> {
+        match s {
+            "viterbi" => Some(Decoding::Viterbi),
+            "argmax" => Some(Decoding::Argmax),
             _ => None,
         }
     }
@@ -134,6 +168,7 @@ pub struct Ner {
     ort: Option<ort_engine::OrtEngine>,
     tokenizer: NerTokenizer,
     tags: Vec<Tag>,
+    decoding: Decoding,
     stats: Counters,
 }
 
@@ -176,6 +211,7 @@ fn dims(c: &NerConfig) -> Dims {
         inter: c.intermediate_size,
         layers: c.num_hidden_layers,
         max_pos: c.max_position_embeddings,
+        types: c.type_vocab_size,
         shapes: c.num_shapes,
         labels: c.id2label.len(),
         eps: c.layer_norm_eps as f32,
@@ -245,6 +281,7 @@ impl Ner {
             ort: None,
             tokenizer,
             tags,
+            decoding: Decoding::default(),
             stats: Counters::default(),
         })
     }
@@ -279,6 +316,7 @@ impl Ner {
             ort: None,
             tokenizer,
             tags,
+            decoding: Decoding::default(),
             stats: Counters::default(),
         })
     }
@@ -302,6 +340,11 @@ impl Ner {
             return o.logits(ids, shapes);
         }
         self.engine.logits(ids, shapes)
+    }
+
+    /// Choose how word labels are decoded (default [`Decoding::Viterbi`]).
+    pub fn set_decoding(&mut self, decoding: Decoding) {
+        self.decoding = decoding;
     }
 
     /// Label map.
@@ -331,14 +374,15 @@ impl Ner {
         pack_windows(n, &can_cut, WINDOW, MARGIN)
     }
 
-    /// Per-word `(label index, probability)`; words without pieces get `O` with probability 1.
-    /// `starts[i]` marks word `i` as the start of a sentence (where windows may be cut).
-    pub fn predict_pieces(&self, pieces: &Pieces, starts: &[bool]) -> Result<Vec<(usize, f32)>> {
+    /// Per-word label logits, `labels` per word (the first WordPiece's row); a word without
+    /// pieces gets a row that gives `O` probability 1. `starts[i]` marks word `i` as the start of
+    /// a sentence (where windows may be cut).
+    pub fn word_logits(&self, pieces: &Pieces, starts: &[bool]) -> Result<Vec<f32>> {
         let n = pieces.ids.len();
         let o = self.tags.iter().position(|t| *t == Tag::O).unwrap_or(0);
         let labels = self.tags.len();
         let wins = self.windows(pieces, starts);
-        let per_window: Vec<Vec<(usize, f32)>> = wins
+        let per_window: Vec<Vec<f32>> = wins
             .par_iter()
             .map(|w| {
                 let mut ids = Vec::with_capacity(w.end - w.start + 2);
@@ -359,44 +403,58 @@ impl Ner {
                     .fetch_add((w.own_end - w.own_start) as u64, Ordering::Relaxed);
                 c.flop
                     .fetch_add(self.engine.flop(ids.len()), Ordering::Relaxed);
-                Ok((w.own_start..w.own_end)
-                    .map(|p| {
-                        let t = p - w.start + 1;
-                        best_label(&logits[t * labels..(t + 1) * labels])
-                    })
-                    .collect())
+                let own = (w.own_start - w.start + 1) * labels..(w.own_end - w.start + 1) * labels;
+                Ok(logits[own].to_vec())
             })
             .collect::<Result<_>>()?;
-        let mut piece_pred: Vec<(usize, f32)> = Vec::with_capacity(n);
+        let mut piece_logits: Vec<f32> = Vec::with_capacity(n * labels);
         for v in per_window {
-            piece_pred.extend(v);
+            piece_logits.extend(v);
         }
-        debug_assert_eq!(piece_pred.len(), n);
-        Ok(pieces
-            .first_piece
-            .iter()
-            .map(|fp| {
-                fp.and_then(|p| piece_pred.get(p).copied())
-                    .unwrap_or((o, 1.0))
-            })
-            .collect())
+        debug_assert_eq!(piece_logits.len(), n * labels);
+        let mut no_piece = vec![f32::NEG_INFINITY; labels];
+        no_piece[o] = 0.0;
+        let mut out = Vec::with_capacity(pieces.first_piece.len() * labels);
+        for fp in &pieces.first_piece {
+            match fp.and_then(|p| piece_logits.get(p * labels..(p + 1) * labels)) {
+                Some(row) => out.extend_from_slice(row),
+                None => out.extend_from_slice(&no_piece),
+            }
+        }
+        Ok(out)
     }
 
-    /// Tags of pre-split words; `starts[i]` marks word `i` as a sentence start.
+    /// Word tags and their probabilities from [`Ner::word_logits`], decoded as set by
+    /// [`Ner::set_decoding`]; `breaks[i]` marks word `i` as the start of a new sequence (no
+    /// entity continues into it).
+    pub fn decode_logits(&self, logits: &[f32], breaks: &[bool]) -> Vec<(Tag, f32)> {
+        let labels = self.tags.len();
+        let best: Vec<(usize, f32)> = match self.decoding {
+            Decoding::Argmax => logits.chunks_exact(labels).map(best_label).collect(),
+            Decoding::Viterbi => viterbi(&self.tags, logits, breaks),
+        };
+        best.into_iter().map(|(i, p)| (self.tags[i], p)).collect()
+    }
+
+    /// Tags of pre-split words; `starts[i]` marks word `i` as a sentence start (windows may be
+    /// cut there, and no entity continues across it).
     pub fn predict_words(&self, words: &[&str], starts: &[bool]) -> Result<Vec<(Tag, f32)>> {
         let pieces = self.tokenizer.encode_words(words)?;
-        Ok(self
-            .predict_pieces(&pieces, starts)?
-            .into_iter()
-            .map(|(i, p)| (self.tags[i], p))
-            .collect())
+        let logits = self.word_logits(&pieces, starts)?;
+        Ok(self.decode_logits(&logits, starts))
     }
 
     /// Entity mentions of a text, sorted by span (alias merging groups them into entities).
     pub fn recognize(&self, analysis: &TextAnalysis) -> Result<Vec<Mention>> {
         let text = analysis.text;
         let words: Vec<&str> = analysis.words.iter().map(|s| s.as_str(text)).collect();
-        let tags = self.predict_words(&words, &analysis.sentence_starts)?;
+        let pieces = self.tokenizer.encode_words(&words)?;
+        let logits = self.word_logits(&pieces, &analysis.sentence_starts)?;
+        // A sequence starts where `decode` ends entities: at the first word and after line breaks.
+        let breaks: Vec<bool> = (0..words.len())
+            .map(|i| i == 0 || line_break_before(text, &analysis.words, i))
+            .collect();
+        let tags = self.decode_logits(&logits, &breaks);
         Ok(decode(text, &analysis.words, &tags))
     }
 }
@@ -416,6 +474,88 @@ fn best_label(logits: &[f32]) -> (usize, f32) {
     (best, 1.0 / sum)
 }
 
+/// Whether a line break separates word `i - 1` from word `i` (`i > 0`).
+fn line_break_before(text: &str, spans: &[Span], i: usize) -> bool {
+    text[spans[i - 1].end..spans[i].start].contains('\n')
+}
+
+/// Whether `cur` may follow `prev` in BIO (`prev` is `None` at the start of a sequence):
+/// `I-X` only after `B-X` or `I-X`; anything else anywhere.
+fn allowed(prev: Option<Tag>, cur: Tag) -> bool {
+    match cur {
+        Tag::I(l) => matches!(prev, Some(Tag::B(m) | Tag::I(m)) if m == l),
+        _ => true,
+    }
+}
+
+/// Constrained Viterbi: for word logits (`tags.len()` per word), the label sequence with the
+/// largest sum of log-probabilities among the valid BIO sequences ([`allowed`], with
+/// `breaks[i]` starting a new sequence at word `i`; word 0 always starts one). Returns each
+/// word's label index and its probability. Where the per-word arg-max is already valid BIO it
+/// is the answer (up to exact ties, which go to the lower label index). Deterministic; O(words ×
+/// labels²).
+pub fn viterbi(tags: &[Tag], logits: &[f32], breaks: &[bool]) -> Vec<(usize, f32)> {
+    let labels = tags.len();
+    let n = logits.len() / labels.max(1);
+    if n == 0 || labels == 0 {
+        return Vec::new();
+    }
+    // Log-probabilities and probabilities of each word's labels.
+    let mut logp = Vec::with_capacity(n * labels);
+    let mut prob = Vec::with_capacity(n * labels);
+    for row in logits.chunks_exact(labels) {
+        let mx = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let sum: f32 = row.iter().map(|v| (v - mx).exp()).sum();
+        let ln_sum = (sum as f64).ln();
+        for &v in row {
+            logp.push((v - mx) as f64 - ln_sum);
+            prob.push((v - mx).exp() / sum);
+        }
+    }
+    let mut back = vec![0u32; n * labels];
+    let mut score: Vec<f64> = (0..labels)
+        .map(|j| {
+            if allowed(None, tags[j]) {
+                logp[j]
+            } else {
+                f64::NEG_INFINITY
+            }
+        })
+        .collect();
+    let mut next = vec![0f64; labels];
+    for i in 1..n {
+        let brk = breaks.get(i) == Some(&true);
+        for j in 0..labels {
+            let mut best: Option<(usize, f64)> = None;
+            for k in 0..labels {
+                let ok = if brk {
+                    allowed(None, tags[j])
+                } else {
+                    allowed(Some(tags[k]), tags[j])
+                };
+                if ok && best.is_none_or(|(_, b)| score[k] > b) {
+                    best = Some((k, score[k]));
+                }
+            }
+            match best {
+                Some((k, b)) => {
+                    next[j] = b + logp[i * labels + j];
+                    back[i * labels + j] = k as u32;
+                }
+                None => next[j] = f64::NEG_INFINITY,
+            }
+        }
+        std::mem::swap(&mut score, &mut next);
+    }
+    let mut j = (0..labels).fold(0, |a, j| if score[j] > score[a] { j } else { a });
+    let mut out = vec![(0, 0.0); n];
+    for i in (0..n).rev() {
+        out[i] = (j, prob[i * labels + j]);
+        j = back[i * labels + j] as usize;
+    }
+    out
+}
+
 /// Chunk word tags into entities (conlleval rule, with a line break ending any entity, as a
 /// sentence end does in CoNLL); score = mean word probability.
 pub fn decode(text: &str, spans: &[Span], tags: &[(Tag, f32)]) -> Vec<Mention> {
@@ -432,7 +572,7 @@ pub fn decode(text: &str, spans: &[Span], tags: &[(Tag, f32)]) -> Vec<Mention> {
             }
         };
     for (i, &(tag, p)) in tags.iter().enumerate() {
-        if i > 0 && text[spans[i - 1].end..spans[i].start].contains('\n') {
+        if i > 0 && line_break_before(text, spans, i) {
             close(&mut open, i, &mut out);
         }
         match tag {
@@ -541,6 +681,72 @@ mod tests {
         assert!(engines[0].logits(&vec![1; 65], &vec![0; 65]).is_err());
     }
 
+    /// A model without token types (DistilBERT) runs in the engine as the same model with a zero
+    /// token-type row: identical logits.
+    #[test]
+    fn engine_without_token_types_adds_nothing() {
+        use candle_core::{Device, Tensor};
+        use candle_nn::VarBuilder;
+        use model::{DropoutRng, NerModel, NUM_SHAPES};
+        let dev = Device::Cpu;
+        let cfg = |types| NerConfig {
+            vocab_size: 60,
+            hidden_size: 48,
+            num_hidden_layers: 2,
+            num_attention_heads: 4,
+            intermediate_size: 96,
+            max_position_embeddings: 64,
+            type_vocab_size: types,
+            layer_norm_eps: 1e-12,
+            hidden_dropout_prob: 0.1,
+            attention_probs_dropout_prob: 0.1,
+            num_shapes: NUM_SHAPES,
+            id2label: ["O", "B-PER", "I-PER"].map(String::from).to_vec(),
+        };
+        let with = VarMap::new();
+        NerModel::load(VarBuilder::from_varmap(&with, DType::F32, &dev), &cfg(2)).unwrap();
+        let without = VarMap::new();
+        NerModel::load(VarBuilder::from_varmap(&without, DType::F32, &dev), &cfg(0)).unwrap();
+        let rng = DropoutRng::new(11);
+        let mut tensors = std::collections::HashMap::new();
+        for (name, var) in with.data().lock().unwrap().iter() {
+            let t = Tensor::from_vec(rng.normal(var.elem_count(), 0.3), var.shape(), &dev).unwrap();
+            let t = if name.contains("token_type") {
+                t.zeros_like().unwrap()
+            } else {
+                t
+            };
+            var.set(&t).unwrap();
+            tensors.insert(name.clone(), t);
+        }
+        for (name, var) in without.data().lock().unwrap().iter() {
+            var.set(&tensors[name]).unwrap();
+        }
+        let tok = || {
+            NerTokenizer::load(
+                &Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner/tokenizer.json"),
+            )
+            .unwrap()
+        };
+        let a = Ner::from_varmap(&with, &cfg(2), tok()).unwrap();
+        let b = Ner::from_varmap(&without, &cfg(0), tok()).unwrap();
+        let ids: Vec<u32> = (0..23).map(|i| (i * 11 % 60) as u32).collect();
+        let shapes: Vec<u32> = (0..23).map(|i| (i % NUM_SHAPES) as u32).collect();
+        assert_eq!(
+            a.engine.logits(&ids, &shapes).unwrap(),
+            b.engine.logits(&ids, &shapes).unwrap()
+        );
+        // A model that has token types must have the tensor.
+        let mut dims = dims(&cfg(2));
+        dims.types = 3;
+        let data = with.data().lock().unwrap();
+        let get = |name: &str| -> Result<(Vec<usize>, Vec<f32>)> {
+            let t = data.get(name).context("missing")?.as_tensor();
+            Ok((t.dims().to_vec(), t.flatten_all()?.to_vec1::<f32>()?))
+        };
+        assert!(Engine::build(dims, &get).is_err());
+    }
+
     fn check_tiling(n: usize, can_cut: &[bool], size: usize, margin: usize) -> Vec<Window> {
         let ws = pack_windows(n, can_cut, size, margin);
         let mut next = 0;
@@ -590,6 +796,130 @@ mod tests {
             }
         );
         assert_eq!(ws[1].start, 94);
+    }
+
+    fn five_tags() -> Vec<Tag> {
+        ["O", "B-PER", "I-PER", "B-ORG", "I-ORG"]
+            .map(|s| Tag::parse(s).unwrap())
+            .to_vec()
+    }
+
+    /// Logits whose softmax is the given probability rows (each sums to 1).
+    fn logits_of(rows: &[[f32; 5]]) -> Vec<f32> {
+        rows.iter().flat_map(|r| r.iter().map(|p| p.ln())).collect()
+    }
+
+    fn labels_of(v: &[(usize, f32)]) -> Vec<usize> {
+        v.iter().map(|x| x.0).collect()
+    }
+
+    #[test]
+    fn viterbi_repairs_invalid_bio() {
+        let tags = five_tags();
+        // Word 1's arg-max is I-PER after O: invalid. B-PER is the best valid label there.
+        let lg = logits_of(&[
+            [0.8, 0.1, 0.0001, 0.05, 0.0499],
+            [0.05, 0.4, 0.5, 0.03, 0.02],
+            [0.1, 0.05, 0.8, 0.03, 0.02],
+        ]);
+        let am: Vec<(usize, f32)> = lg.chunks_exact(5).map(best_label).collect();
+        assert_eq!(labels_of(&am), [0, 2, 2]);
+        let v = viterbi(&tags, &lg, &[true, false, false]);
+        assert_eq!(labels_of(&v), [0, 1, 2]);
+        assert!((v[1].1 - 0.4).abs() < 1e-5 && (v[2].1 - 0.8).abs() < 1e-5);
+        // The repair may change an earlier word: O (0.6) then I-PER (0.9) becomes B-PER I-PER
+        // (0.4 × 0.9 = 0.36 beats the best path through O, 0.6 × 0.05).
+        let lg = logits_of(&[
+            [0.6, 0.39997, 0.00001, 0.00001, 0.00001],
+            [0.05, 0.02, 0.9, 0.02, 0.01],
+        ]);
+        assert_eq!(labels_of(&viterbi(&tags, &lg, &[true, false])), [1, 2]);
+        // An inside label opening the sequence, and I-ORG after B-PER, are invalid too (word 0:
+        // O, B-PER and B-ORG tie, and the tie goes to the lower index).
+        let lg = logits_of(&[
+            [0.1, 0.1, 0.6, 0.1, 0.1],
+            [0.1, 0.7, 0.1, 0.05, 0.05],
+            [0.1, 0.1, 0.1, 0.3, 0.4],
+        ]);
+        assert_eq!(
+            labels_of(&viterbi(&tags, &lg, &[true, false, false])),
+            [0, 1, 3]
+        );
+        // A break starts a new sequence: no I- label right after it.
+        let lg = logits_of(&[[0.02, 0.9, 0.04, 0.02, 0.02], [0.05, 0.3, 0.6, 0.03, 0.02]]);
+        assert_eq!(labels_of(&viterbi(&tags, &lg, &[true, false])), [1, 2]);
+        assert_eq!(labels_of(&viterbi(&tags, &lg, &[true, true])), [1, 1]);
+        // Nothing at all.
+        assert!(viterbi(&tags, &[], &[]).is_empty());
+    }
+
+    #[test]
+    fn viterbi_keeps_a_valid_argmax() {
+        let tags = five_tags();
+        let lg = logits_of(&[
+            [0.02, 0.9, 0.04, 0.02, 0.02],
+            [0.1, 0.05, 0.8, 0.03, 0.02],
+            [0.7, 0.1, 0.1, 0.05, 0.05],
+            [0.1, 0.1, 0.1, 0.6, 0.1],
+            [0.2, 0.1, 0.1, 0.1, 0.5],
+            [0.1, 0.1, 0.1, 0.6, 0.1],
+        ]);
+        let am: Vec<(usize, f32)> = lg.chunks_exact(5).map(best_label).collect();
+        assert_eq!(labels_of(&am), [1, 2, 0, 3, 4, 3]);
+        // Same labels and the very same probabilities (entity scores do not move).
+        assert_eq!(
+            viterbi(&tags, &lg, &[true, false, true, false, false, true]),
+            am
+        );
+        let mut from_start = [false; 6];
+        from_start[0] = true;
+        assert_eq!(viterbi(&tags, &lg, &from_start), am);
+    }
+
+    /// On random tables, Viterbi's sequence is valid BIO and no valid sequence scores higher
+    /// (checked against every sequence).
+    #[test]
+    fn viterbi_finds_the_best_valid_sequence() {
+        let tags = five_tags();
+        let mut seed = 12345u64;
+        let mut rnd = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) as f32 / (1u64 << 31) as f32) * 8.0 - 4.0
+        };
+        for case in 0..200 {
+            let n = 1 + case % 5;
+            let lg: Vec<f32> = (0..n * 5).map(|_| rnd()).collect();
+            let breaks: Vec<bool> = (0..n).map(|i| i == 0 || rnd() > 2.0).collect();
+            let logp = |i: usize, j: usize| {
+                let row = &lg[i * 5..i * 5 + 5];
+                let mx = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                let sum: f32 = row.iter().map(|v| (v - mx).exp()).sum();
+                (row[j] - mx) as f64 - (sum as f64).ln()
+            };
+            let valid = |seq: &[usize]| {
+                (0..seq.len()).all(|i| {
+                    let prev = (!breaks[i]).then(|| tags[seq[i - 1]]);
+                    allowed(prev, tags[seq[i]])
+                })
+            };
+            let total = |seq: &[usize]| (0..seq.len()).map(|i| logp(i, seq[i])).sum::<f64>();
+            let got = labels_of(&viterbi(&tags, &lg, &breaks));
+            assert!(valid(&got), "case {case}: {got:?}");
+            let mut best = f64::NEG_INFINITY;
+            for code in 0..5usize.pow(n as u32) {
+                let seq: Vec<usize> = (0..n).map(|i| code / 5usize.pow(i as u32) % 5).collect();
+                if valid(&seq) {
+                    best = best.max(total(&seq));
+                }
+            }
+            assert!(
+                total(&got) >= best - 1e-9,
+                "case {case}: {} < {best}",
+                total(&got)
+            );
+        }
     }
 
     #[test]

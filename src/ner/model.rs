@@ -4,6 +4,10 @@
 //!
 //! Case is given back to the uncased MiniLM encoder by a word-shape embedding added to the input
 //! embeddings (before the embedding layer norm), where attention can use it in context.
+//!
+//! DistilBERT has the same layers under other names and no token type embeddings: a base in its
+//! layout (the cased teacher of `tools/teacher/convert_quire.py`) loads with `type_vocab_size` 0
+//! and the names of [`distilbert_name`].
 
 use candle_core::{DType, Device, Module, Result, Tensor, D};
 use candle_nn::VarBuilder;
@@ -27,7 +31,7 @@ pub struct NerConfig {
     pub intermediate_size: usize,
     /// Position embeddings.
     pub max_position_embeddings: usize,
-    /// Token type embeddings.
+    /// Token type embeddings (0: none, as in DistilBERT).
     pub type_vocab_size: usize,
     /// Layer norm epsilon.
     pub layer_norm_eps: f64,
@@ -175,7 +179,7 @@ fn dropout(x: &Tensor, p: f32, rng: Option<&DropoutRng>) -> Result<Tensor> {
 struct Embeddings {
     word: candle_nn::Embedding,
     position: candle_nn::Embedding,
-    token_type: candle_nn::Embedding,
+    token_type: Option<candle_nn::Embedding>,
     shape: Option<candle_nn::Embedding>,
     norm: LayerNorm,
     dropout: f32,
@@ -187,8 +191,15 @@ impl Embeddings {
         let word = candle_nn::embedding(c.vocab_size, h, vb.pp("word_embeddings"))?;
         let position =
             candle_nn::embedding(c.max_position_embeddings, h, vb.pp("position_embeddings"))?;
-        let token_type =
-            candle_nn::embedding(c.type_vocab_size, h, vb.pp("token_type_embeddings"))?;
+        let token_type = if c.type_vocab_size > 0 {
+            Some(candle_nn::embedding(
+                c.type_vocab_size,
+                h,
+                vb.pp("token_type_embeddings"),
+            )?)
+        } else {
+            None
+        };
         let shape = if c.num_shapes > 0 {
             let w = vb.pp("shape_embeddings").get_with_hints(
                 (c.num_shapes, h),
@@ -218,10 +229,10 @@ impl Embeddings {
             .forward(ids)?
             .broadcast_add(&self.position.forward(&pos)?)?;
         // Token type 0 everywhere: add its row once.
-        let tt = self
-            .token_type
-            .forward(&Tensor::new(&[0u32], ids.device())?)?;
-        x = x.broadcast_add(&tt)?;
+        if let Some(token_type) = &self.token_type {
+            let tt = token_type.forward(&Tensor::new(&[0u32], ids.device())?)?;
+            x = x.broadcast_add(&tt)?;
+        }
         if let Some(shape) = &self.shape {
             x = (x + shape.forward(shapes)?)?;
         }
@@ -336,14 +347,62 @@ impl NerModel {
         attention: &Tensor,
         train: Option<&DropoutRng>,
     ) -> Result<Tensor> {
+        self.classifier
+            .forward(&self.encode(ids, shapes, attention, train)?)
+    }
+
+    /// The encoder's last hidden states `[b, t, hidden]` (the head's input); arguments as
+    /// [`NerModel::forward`].
+    pub fn encode(
+        &self,
+        ids: &Tensor,
+        shapes: &Tensor,
+        attention: &Tensor,
+        train: Option<&DropoutRng>,
+    ) -> Result<Tensor> {
         let (b, t) = ids.dims2()?;
         let mask = ((attention.to_dtype(DType::F32)? - 1.0)? * 10000.0)?.reshape((b, 1, 1, t))?;
         let mut x = self.embeddings.forward(ids, shapes, train)?;
         for layer in &self.layers {
             x = layer.forward(&x, &mask, train)?;
         }
-        self.classifier.forward(&x)
+        Ok(x)
     }
+}
+
+/// The Hugging Face DistilBERT name (`distilbert.embeddings.*`, `distilbert.transformer.layer.N.*`)
+/// of an encoder tensor of this model; `None` for tensors DistilBERT does not have (token type and
+/// shape embeddings, the head).
+pub fn distilbert_name(name: &str) -> Option<String> {
+    if let Some(rest) = name.strip_prefix("embeddings.") {
+        return matches!(
+            rest,
+            "word_embeddings.weight"
+                | "position_embeddings.weight"
+                | "LayerNorm.weight"
+                | "LayerNorm.bias"
+        )
+        .then(|| format!("distilbert.embeddings.{rest}"));
+    }
+    let rest = name.strip_prefix("encoder.layer.")?;
+    let (layer, rest) = rest.split_once('.')?;
+    layer.parse::<usize>().ok()?;
+    let (module, param) = rest.rsplit_once('.')?;
+    if !matches!(param, "weight" | "bias") {
+        return None;
+    }
+    let to = match module {
+        "attention.self.query" => "attention.q_lin",
+        "attention.self.key" => "attention.k_lin",
+        "attention.self.value" => "attention.v_lin",
+        "attention.output.dense" => "attention.out_lin",
+        "attention.output.LayerNorm" => "sa_layer_norm",
+        "intermediate.dense" => "ffn.lin1",
+        "output.dense" => "ffn.lin2",
+        "output.LayerNorm" => "output_layer_norm",
+        _ => return None,
+    };
+    Some(format!("distilbert.transformer.layer.{layer}.{to}.{param}"))
 }
 
 /// Build `[b, t]` u32 tensors from rows padded with `pad` to the longest row.
@@ -435,6 +494,48 @@ mod tests {
                 .unwrap();
             assert!(norm > 0.0, "{name}: zero gradient");
         }
+    }
+
+    /// Every encoder tensor of a model without token types has a DistilBERT name, all distinct, and
+    /// the names are DistilBERT's.
+    #[test]
+    fn distilbert_names_cover_the_encoder() {
+        let dev = Device::Cpu;
+        let varmap = VarMap::new();
+        let cfg = NerConfig {
+            type_vocab_size: 0,
+            num_shapes: 0,
+            ..tiny()
+        };
+        NerModel::load(VarBuilder::from_varmap(&varmap, DType::F32, &dev), &cfg).unwrap();
+        let data = varmap.data().lock().unwrap();
+        assert!(!data.keys().any(|n| n.contains("token_type")));
+        let mut mapped: Vec<String> = data
+            .keys()
+            .filter(|n| !n.starts_with("classifier."))
+            .map(|n| distilbert_name(n).unwrap_or_else(|| panic!("{n}: no DistilBERT name")))
+            .collect();
+        mapped.sort();
+        mapped.dedup();
+        // 4 embedding tensors + 16 per layer (6 linear layers and 2 layer norms, weight and bias).
+        assert_eq!(mapped.len(), 4 + 2 * 16);
+        for n in [
+            "distilbert.embeddings.word_embeddings.weight",
+            "distilbert.transformer.layer.1.attention.q_lin.weight",
+            "distilbert.transformer.layer.0.attention.out_lin.bias",
+            "distilbert.transformer.layer.1.sa_layer_norm.weight",
+            "distilbert.transformer.layer.0.ffn.lin1.weight",
+            "distilbert.transformer.layer.1.ffn.lin2.bias",
+            "distilbert.transformer.layer.0.output_layer_norm.bias",
+        ] {
+            assert!(mapped.iter().any(|m| m == n), "{n} missing");
+        }
+        assert_eq!(
+            distilbert_name("embeddings.token_type_embeddings.weight"),
+            None
+        );
+        assert_eq!(distilbert_name("embeddings.shape_embeddings.weight"), None);
+        assert_eq!(distilbert_name("encoder.layer.x.output.dense.weight"), None);
     }
 
     #[test]
