@@ -35,16 +35,31 @@ fn is_dash(c: char) -> bool {
     matches!(c, '—' | '–' | '―')
 }
 
+/// A slash between two letters ("Instagram/Darian", "and/or") stands between two words; one
+/// between digits ("1/2", "24/7") stays inside the word.
+fn is_word_slash(text: &str, i: usize, c: char) -> bool {
+    c == '/'
+        && text[..i]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphabetic)
+        && text[i + 1..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphabetic)
+}
+
 /// Split `text` into CoNLL-like words; returns their byte spans in order.
 pub fn split_words(text: &str) -> Vec<Span> {
     let mut out = Vec::with_capacity(text.len() / 5);
     let mut chunk_start: Option<usize> = None;
     for (i, c) in text.char_indices() {
-        if c.is_whitespace() || is_dash(c) {
+        let own_word = is_dash(c) || is_word_slash(text, i, c);
+        if c.is_whitespace() || own_word {
             if let Some(s) = chunk_start.take() {
                 split_chunk(text, s, i, &mut out);
             }
-            if is_dash(c) {
+            if own_word {
                 out.push(Span::new(i, i + c.len_utf8()));
             }
         } else if chunk_start.is_none() {
@@ -138,5 +153,23 @@ mod tests {
             vec!["Clinton", "'s", "\"", "Mr.", "X", "\"", "(", "U.S.", ")", "n't"]
         );
         assert_eq!(words("  "), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_slash_between_letters_separates_words() {
+        assert_eq!(
+            words("Instagram/Darian Lonechild and/or 24/7 1/2"),
+            vec![
+                "Instagram",
+                "/",
+                "Darian",
+                "Lonechild",
+                "and",
+                "/",
+                "or",
+                "24/7",
+                "1/2"
+            ]
+        );
     }
 }
