@@ -58,6 +58,11 @@ fn closing_ctx(text: &str, t: &Tok) -> bool {
     }
 }
 
+/// A mark with a space (or an opening bracket, dash, …) before it and a word after it.
+fn opening_only(text: &str, t: &Tok) -> bool {
+    opening_ctx(text, t) && !closing_ctx(text, t)
+}
+
 /// The span `s..e` without surrounding whitespace and invisible characters.
 pub fn trim_span(text: &str, s: usize, e: usize) -> Span {
     if s >= e {
@@ -207,7 +212,7 @@ impl DoublePairing<'_> {
             .take(400)
             .take_while(|u| u.kind != TokKind::Break)
             .find(|u| u.kind == TokKind::Mark && u.ch == '"');
-        next.is_some_and(|u| opening_ctx(self.text, u) && !closing_ctx(self.text, u))
+        next.is_some_and(|u| opening_only(self.text, u))
     }
 
     /// The double mark at token `i` opens a quotation nested in the open one `o`: a mark of
@@ -228,7 +233,7 @@ impl DoublePairing<'_> {
         match (och, t.ch) {
             ('"', '"') => {
                 let left = self.marks_ahead(i, |u| u.ch == '"');
-                left >= need + 1 && left % 2 == 1
+                left > need && left % 2 == 1
             }
             ('“' | '„', '“') | ('«', '«') | ('»', '»') => {
                 let closer = nested_closer(t.ch);
@@ -266,7 +271,7 @@ impl DoublePairing<'_> {
         };
         let och = self.toks[o].ch;
         if let Some(&top) = self.nested.last() {
-            if t.ch == top && !(opening_ctx(self.text, t) && !closing_ctx(self.text, t)) {
+            if t.ch == top && !opening_only(self.text, t) {
                 self.nested.pop();
                 return;
             }
