@@ -479,12 +479,21 @@ fn speech_like(text: &str, r: &Region) -> bool {
 pub fn pair_marks(text: &str, toks: &[Tok], warnings: &mut Vec<String>) -> Vec<Region> {
     let doubles = pair_doubles(text, toks, warnings);
     let singles = pair_singles(text, toks, &doubles);
-    let within = |r: &Region| {
-        singles
-            .iter()
-            .any(|s| s.open_tok < r.open_tok && r.tok_end <= s.tok_end)
-    };
-    let mut regions: Vec<Region> = doubles.iter().filter(|r| !within(r)).cloned().collect();
+    // Both lists are sorted and non-overlapping: one walk drops the double-mark quotations
+    // nested in single-mark ones.
+    let mut regions: Vec<Region> = Vec::with_capacity(doubles.len() + singles.len());
+    let mut k = 0;
+    for r in doubles {
+        while k < singles.len() && singles[k].tok_end <= r.open_tok {
+            k += 1;
+        }
+        let nested = singles
+            .get(k)
+            .is_some_and(|s| s.open_tok < r.open_tok && r.tok_end <= s.tok_end);
+        if !nested {
+            regions.push(r);
+        }
+    }
     let british = {
         let speech = |rs: &[Region]| rs.iter().filter(|r| speech_like(text, r)).count();
         let s = speech(&singles);
