@@ -90,6 +90,8 @@ word_sets! {
     ADVERBIAL_PREPS = "adverbial_preps.txt";
     /// Head nouns of anonymous sources ("the official").
     ANONYMOUS_HEADS = "anonymous_heads.txt";
+    /// Words written with a leading apostrophe for their elided letters ("'em", "'tis").
+    ELISIONS = "elisions.txt";
     /// Weekdays, "today", "yesterday".
     DAY_NAMES = "day_names.txt";
     /// Determiners and quantifiers that open a noun phrase.
@@ -245,6 +247,12 @@ pub fn is_abbreviation(lower_no_dot: &str) -> bool {
 /// Adverbial words that may stand between a reporting verb and its content ("said Thursday").
 pub fn is_time_word(lower: &str) -> bool {
     is_day_name(lower) || TIME_WORDS.contains(lower) || is_ly_adverb(lower)
+}
+
+/// A word written after an apostrophe that stands for its elided letters ("em" of "'em",
+/// "tis" of "'Tis"), lower-cased: the apostrophe belongs to the word, no quotation opens there.
+pub fn is_elision(lower: &str) -> bool {
+    ELISIONS.contains(lower)
 }
 
 /// A weekday, "today" or "yesterday" (lower-cased).

@@ -587,3 +587,190 @@ fn stance_verbs_stay_quiet_inside_reported_speech_and_displays() {
         "While they know where the party stands on environmental questions, they are still unsure.";
     assert!(rows(t).is_empty(), "{:?}", rows(t));
 }
+
+// Quotation marks that generalise (issue 9): line breaks, nesting, British style, apostrophes,
+// stray and wrong marks, quotations standing alone. Sentences written for these tests.
+
+#[test]
+fn quotation_closed_on_the_next_line_of_a_paragraph() {
+    let t = "The council met on Tuesday.\n“We will rebuild the bridge before the winter and\nnobody will be left behind,” Mayor Ellen Park said.\nThe vote is next week.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "direct",
+            "We will rebuild the bridge before the winter and\nnobody will be left behind,",
+            "said",
+            "Ellen Park"
+        )]
+    );
+}
+
+#[test]
+fn quotation_with_its_attribution_on_the_next_line() {
+    let t = "The strike entered its third day.\n\"We are not going back without a contract,\"\nunion leader Maria Santos told reporters.\nTalks resume Monday.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "direct",
+            "We are not going back without a contract,",
+            "told",
+            "Maria Santos"
+        )]
+    );
+    let t = "Prices rose again in May.\r\n\r\n“Families are cutting back,”\r\nsaid economist Priya Nair.\r\n\r\nThe bank meets in June.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "direct",
+            "Families are cutting back,",
+            "said",
+            "Priya Nair"
+        )]
+    );
+}
+
+#[test]
+fn single_quoted_speech_holding_double_quoted_speech() {
+    let t = "The coach was candid. 'When the referee told me \"get off the pitch\" I just laughed,' Gareth Evans said.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "direct",
+            "When the referee told me \"get off the pitch\" I just laughed,",
+            "said",
+            "Gareth Evans"
+        )]
+    );
+}
+
+#[test]
+fn guillemets_and_same_marks_nested_in_a_quotation() {
+    let t = "“The slogan « never again » is on every wall in the city,” said Claire Martin.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "direct",
+            "The slogan « never again » is on every wall in the city,",
+            "said",
+            "Claire Martin"
+        )]
+    );
+    let t = "The mayor, Paul Girard, said: «They told me “wait” for ten years.»";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "direct",
+            "They told me “wait” for ten years.",
+            "said",
+            "Paul Girard"
+        )]
+    );
+    for t in [
+        "“He shouted “stop the car” and then he ran,” Laura Chen told the court.",
+        "\"He shouted \"stop the car\" and then he ran,\" Laura Chen told the court.",
+    ] {
+        let r = rows(t);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].0, "direct", "{r:?}");
+        assert!(
+            r[0].1.starts_with("He shouted") && r[0].1.ends_with("he ran,"),
+            "{r:?}"
+        );
+        assert_eq!((r[0].2.as_str(), r[0].3.as_str()), ("told", "Laura Chen"));
+    }
+}
+
+#[test]
+fn british_style_single_marks_quote_speech() {
+    let t = "‘There is no money left for the hospitals,’ said health minister David Brown. ‘We have to make choices.’";
+    assert_eq!(
+        rows(t),
+        vec![
+            row(
+                "direct",
+                "There is no money left for the hospitals,",
+                "said",
+                "David Brown"
+            ),
+            row("direct", "We have to make choices.", "", ""),
+        ]
+    );
+}
+
+#[test]
+fn word_initial_apostrophes_do_not_pair_as_marks() {
+    let t = "‘They played rock ’n’ roll until the police arrived,’ neighbour Mark Reid said.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "direct",
+            "They played rock ’n’ roll until the police arrived,",
+            "said",
+            "Mark Reid"
+        )]
+    );
+    let t = "Residents told 'em to go. 'Nothing happened here,' said officer Kim Lee.";
+    assert_eq!(
+        rows(t),
+        vec![row("direct", "Nothing happened here,", "said", "Kim Lee")]
+    );
+}
+
+#[test]
+fn stray_and_wrong_marks_do_not_swallow_attributions() {
+    let t = "“We are not finished yet,“ said coach Brian Walsh.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "direct",
+            "We are not finished yet,",
+            "said",
+            "Brian Walsh"
+        )]
+    );
+    let t = "‘We are not finished yet,‘ said coach Brian Walsh.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "direct",
+            "We are not finished yet,",
+            "said",
+            "Brian Walsh"
+        )]
+    );
+    let t = "The deal is done \" critics disagree, the senator said. \"It will collapse within a year,\" said analyst Joe Park.";
+    let r = rows(t);
+    assert!(
+        r.contains(&row(
+            "direct",
+            "It will collapse within a year,",
+            "said",
+            "Joe Park"
+        )),
+        "{r:?}"
+    );
+    let t = "The minister was defiant. Asked about the report, Helen Grant said: “I will not resign over this.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "direct",
+            "I will not resign over this.",
+            "said",
+            "Helen Grant"
+        )]
+    );
+}
+
+#[test]
+fn a_quotation_standing_alone_has_no_speaker() {
+    let t = "The storm hit at dawn.\n\n“Everything is gone. The house, the car, all of it.”\n\nCrews worked through the night.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "direct",
+            "Everything is gone. The house, the car, all of it.",
+            "",
+            ""
+        )]
+    );
+}

@@ -2,7 +2,8 @@
 //!
 //! [`TextAnalysis::new`] finds, in this order:
 //! 1. the line breaks that only wrap lines inside a paragraph ([`paragraphs::soft_newlines`]: the
-//!    hard-wrap rule) and the ones that end paragraphs ([`paragraphs::paragraph_breaks`]);
+//!    hard-wrap rule; [`paragraphs::quotation_wraps`]: a single break inside a quotation or
+//!    before its attribution) and the ones that end paragraphs ([`paragraphs::paragraph_breaks`]);
 //! 2. the tokens of the quote finder and the link step ([`tokens::tokenize`]): words, punctuation,
 //!    quotation marks and paragraph breaks with their byte spans;
 //! 3. the quotations those marks delimit ([`marks::pair_marks`]), with a warning for each mark
@@ -27,7 +28,8 @@ pub use tokens::{Tok, TokKind};
 pub struct TextAnalysis<'a> {
     /// The document text.
     pub text: &'a str,
-    /// Byte offsets of the line breaks that only wrap a line (hard-wrapped text).
+    /// Byte offsets of the line breaks that only wrap a line (hard-wrapped text, or a break
+    /// inside a quotation), sorted.
     pub soft_newlines: Vec<usize>,
     /// Byte offsets of the `\n` that end paragraphs.
     pub paragraph_breaks: Vec<usize>,
@@ -46,7 +48,10 @@ pub struct TextAnalysis<'a> {
 impl<'a> TextAnalysis<'a> {
     /// Analyse `text`. Pure scanning: never fails, never panics, linear in the text.
     pub fn new(text: &'a str) -> Self {
-        let soft_newlines = paragraphs::soft_newlines(text);
+        let mut soft_newlines = paragraphs::soft_newlines(text);
+        soft_newlines.extend(paragraphs::quotation_wraps(text));
+        soft_newlines.sort_unstable();
+        soft_newlines.dedup();
         let paragraph_breaks = paragraphs::paragraph_breaks(text, &soft_newlines);
         let tokens = tokens::tokenize(text, &soft_newlines);
         let mut warnings = Vec::new();
