@@ -58,10 +58,11 @@ pub(super) struct Build {
 }
 
 impl Build {
-    fn new(display: &str, label: Label) -> Build {
+    /// An empty group; its first [`Build::add`] sets the canonical name.
+    fn new(label: Label) -> Build {
         Build {
             keys: Vec::new(),
-            canonical: display.to_string(),
+            canonical: String::new(),
             canon_len: 0,
             labels: HashMap::new(),
             first_label: label,
@@ -141,7 +142,7 @@ pub fn merge_aliases(text: &str, mentions: &[Mention]) -> Entities {
             target = alias_target(raw, &key, label, &groups, &last_seen);
         }
         let g = target.unwrap_or_else(|| {
-            groups.push(Build::new(&display_name(raw), label));
+            groups.push(Build::new(label));
             last_seen.push(sp.start);
             groups.len() - 1
         });
