@@ -156,6 +156,38 @@ word_sets! {
     BE_FORMS = "be_forms.txt";
     /// Words that open a time expression ("last", "on").
     TIME_OPENERS = "time_openers.txt";
+    /// Articles ("a", "an", "the").
+    ARTICLES = "articles.txt";
+    /// Conjunctions that join a second clause to one subject ("and", "but").
+    CLAUSE_COORDINATORS = "clause_coordinators.txt";
+    /// Conjunctions that join two noun phrases ("and", "or", "nor").
+    NP_COORDINATORS = "np_coordinators.txt";
+    /// Words that join the parts of one name but cannot begin or end it ("of", "&").
+    NAME_JOINERS = "name_joiners.txt";
+    /// Conjunctions between names ("and", "&").
+    NAME_CONJUNCTIONS = "name_conjunctions.txt";
+    /// Prepositions that tie a role to an organisation ("of", "for").
+    ROLE_PREPOSITIONS = "role_prepositions.txt";
+    /// Prepositions that say where a noun belongs ("in", "of", "at").
+    ORIGIN_PREPOSITIONS = "origin_prepositions.txt";
+    /// Participles of a reporter's contact with a source ("cited", "interviewed").
+    SOURCE_CONTACT_VERBS = "source_contact_verbs.txt";
+    /// First- and second-person subject pronouns ("I", "we", "you").
+    AUTHOR_PRONOUNS = "author_pronouns.txt";
+    /// Words before a clause that reports nothing ("what", "than").
+    NOT_SUBJECT_OPENERS = "not_subject_openers.txt";
+    /// Negating adverbs ("not", "never").
+    NEGATORS = "negators.txt";
+    /// Words between an auxiliary and an -ing cue ("quoted as").
+    ING_CUE_LEAD_INS = "ing_cue_lead_ins.txt";
+    /// Lemmas of the plain reporting verbs ("say", "tell").
+    PLAIN_CUE_LEMMAS = "plain_cue_lemmas.txt";
+    /// Relative pronouns that can be a cue's subject ("which", "who").
+    SUBJECT_RELATIVES = "subject_relatives.txt";
+    /// Words that cannot stand inside a role apposition ("who", "said").
+    APPOSITION_BREAKERS = "apposition_breakers.txt";
+    /// Contracted endings after an apostrophe ("s", "re", "ll").
+    CLITICS = "clitics.txt";
 }
 
 /// A hearer object standing alone after "told", "urged" ("reporters", "them").
@@ -186,6 +218,87 @@ pub fn is_be_form(lower: &str) -> bool {
 /// A word that opens a time expression before a day or time word ("last", "on", "early").
 pub fn is_time_opener(lower: &str) -> bool {
     TIME_OPENERS.contains(lower)
+}
+
+/// An article ("a", "an", "the").
+pub fn is_article(lower: &str) -> bool {
+    ARTICLES.contains(lower)
+}
+
+/// A conjunction that joins a second clause to the same subject ("… and said", "… but added").
+pub fn is_clause_coordinator(lower: &str) -> bool {
+    CLAUSE_COORDINATORS.contains(lower)
+}
+
+/// A conjunction that joins two noun phrases ("and", "or", "nor").
+pub fn is_np_coordinator(lower: &str) -> bool {
+    NP_COORDINATORS.contains(lower)
+}
+
+/// A word that joins the parts of one name but can neither begin nor end it ("of", "for", "and",
+/// "&").
+pub fn is_name_joiner(lower: &str) -> bool {
+    NAME_JOINERS.contains(lower)
+}
+
+/// A conjunction between two names or inside one ("and", "&").
+pub fn is_name_conjunction(lower: &str) -> bool {
+    NAME_CONJUNCTIONS.contains(lower)
+}
+
+/// A preposition that ties a role or person to an organisation ("head of", "spokesman for").
+pub fn is_role_preposition(lower: &str) -> bool {
+    ROLE_PREPOSITIONS.contains(lower)
+}
+
+/// A preposition that says where the noun before it belongs ("supporters in Congress").
+pub fn is_origin_preposition(lower: &str) -> bool {
+    ORIGIN_PREPOSITIONS.contains(lower)
+}
+
+/// A participle of a reporter's contact with a source, before "by" ("cited by Maariv").
+pub fn is_source_contact_verb(lower: &str) -> bool {
+    SOURCE_CONTACT_VERBS.contains(lower)
+}
+
+/// A first- or second-person subject pronoun: the author's or reader's own voice.
+pub fn is_author_pronoun(lower: &str) -> bool {
+    AUTHOR_PRONOUNS.contains(lower)
+}
+
+/// A word before a clause that reports nothing ("what they said was", "lower than X says").
+pub fn is_not_subject_opener(lower: &str) -> bool {
+    NOT_SUBJECT_OPENERS.contains(lower)
+}
+
+/// A negating adverb ("not", "never"); "n't" endings are matched by the callers.
+pub fn is_negator(lower: &str) -> bool {
+    NEGATORS.contains(lower)
+}
+
+/// A word between an auxiliary and an -ing cue that keeps the frame ("was quoted as saying").
+pub fn is_ing_cue_lead_in(lower: &str) -> bool {
+    ING_CUE_LEAD_INS.contains(lower)
+}
+
+/// The lemma of a plain reporting verb ("say", "tell").
+pub fn is_plain_cue_lemma(lemma: &str) -> bool {
+    PLAIN_CUE_LEMMAS.contains(lemma)
+}
+
+/// A relative pronoun that can be the subject of a reporting verb ("which", "who").
+pub fn is_subject_relative(lower: &str) -> bool {
+    SUBJECT_RELATIVES.contains(lower)
+}
+
+/// A word that makes a comma phrase after a name a clause rather than a role apposition.
+pub fn is_apposition_breaker(lower: &str) -> bool {
+    APPOSITION_BREAKERS.contains(lower)
+}
+
+/// A contracted ending written after an apostrophe ("s", "re", "ll"), lower-cased.
+pub fn is_clitic(lower: &str) -> bool {
+    CLITICS.contains(lower)
 }
 
 /// Lower-case `word` without its trailing periods ("Sen." → "sen").

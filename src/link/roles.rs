@@ -108,8 +108,8 @@ pub(super) fn find_roles(ctx: &Ctx, groups: &[Entity]) -> Vec<Role> {
             if (is_determiner(w) && !of_the)
                 || is_subject_pronoun(w)
                 || is_cue_word(w)
-                || (is_np_stop(w) && !matches!(w, "of" | "for"))
-                || matches!(w, "and" | "or" | "nor")
+                || (is_np_stop(w) && !is_role_preposition(w))
+                || is_np_coordinator(w)
                 || (!t.is_cap(text)
                     && !w.contains('-')
                     && (w.ends_with("ly") || w.ends_with("ing") || w.ends_with("ed")))
@@ -119,7 +119,7 @@ pub(super) fn find_roles(ctx: &Ctx, groups: &[Entity]) -> Vec<Role> {
             k -= 1;
             n += 1;
         }
-        while k < ti && matches!(toks[k].lower.as_str(), "of" | "for" | "the") {
+        while k < ti && (is_role_preposition(&toks[k].lower) || toks[k].lower == "the") {
             k += 1;
         }
         if k < ti && is_role_noun(&toks[ti - 1], text) {
@@ -154,16 +154,14 @@ pub(super) fn find_roles(ctx: &Ctx, groups: &[Entity]) -> Vec<Role> {
                 let first = &toks[a];
                 let fw = first.lower.as_str();
                 let opens = first.kind == TokKind::Word
-                    && (matches!(fw, "a" | "an" | "the")
+                    && (is_article(fw)
                         || is_title(first.text(text))
                         || (!first.is_cap(text)
                             && !fw.chars().next().is_some_and(|c| c.is_ascii_digit())));
                 let bad = toks[a..b].iter().any(|t| {
                     t.kind == TokKind::Word
-                        && (matches!(
-                            t.lower.as_str(),
-                            "who" | "which" | "whose" | "and" | "said" | "says" | "but" | "that"
-                        ) || is_subject_pronoun(&t.lower)
+                        && (is_apposition_breaker(&t.lower)
+                            || is_subject_pronoun(&t.lower)
                             || is_cue_word(&t.lower))
                 }) || toks[a..b].iter().any(|t| t.kind == TokKind::Mark);
                 // The head (last word before any "of/for/at …" phrase) must be a role noun.
@@ -176,7 +174,7 @@ pub(super) fn find_roles(ctx: &Ctx, groups: &[Entity]) -> Vec<Role> {
                     || matches!(toks[b].ch, ',' | '.' | ';' | ')' | '—' | '–');
                 if opens && !bad && has_role_noun && after_ok {
                     let mut s = a;
-                    if matches!(fw, "a" | "an" | "the") {
+                    if is_article(fw) {
                         s += 1;
                     }
                     if s < b {

@@ -427,12 +427,14 @@ pub fn attention_mask(lens: &[usize], device: &Device) -> Result<Tensor> {
     Tensor::from_vec(flat, (lens.len(), t), device)
 }
 
+/// Small random models for the tests of the NER modules and of training.
 #[cfg(test)]
-mod tests {
+pub(crate) mod testing {
     use super::*;
     use candle_nn::VarMap;
 
-    fn tiny() -> NerConfig {
+    /// A tiny configuration (hidden 8, two layers, labels O/B-PER/I-PER); tests override fields.
+    pub fn tiny() -> NerConfig {
         NerConfig {
             vocab_size: 50,
             hidden_size: 8,
@@ -449,6 +451,32 @@ mod tests {
         }
     }
 
+    /// Give every variable of `varmap` normal values of deviation `std` (layer-norm weights
+    /// around 1), from `seed`; returns the values set, by name.
+    pub fn randomize(varmap: &VarMap, seed: u64, std: f32) -> Vec<(String, Tensor)> {
+        let rng = DropoutRng::new(seed);
+        let mut out = Vec::new();
+        for (name, var) in varmap.data().lock().unwrap().iter() {
+            let t = Tensor::from_vec(rng.normal(var.elem_count(), std), var.shape(), var.device())
+                .unwrap();
+            let t = if name.contains("LayerNorm.weight") {
+                (t + 1.0).unwrap()
+            } else {
+                t
+            };
+            var.set(&t).unwrap();
+            out.push((name.clone(), t));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{randomize, tiny};
+    use super::*;
+    use candle_nn::VarMap;
+
     /// Every parameter, layer norms and the shape embedding included, gets a non-zero gradient.
     #[test]
     fn every_parameter_receives_a_gradient() {
@@ -459,17 +487,8 @@ mod tests {
         let model = NerModel::load(vb, &cfg).unwrap();
         // The shape embedding starts at zero; give it values so that its own gradient is not
         // masked by symmetry, as after a few training steps.
+        randomize(&varmap, 7, 0.5);
         let rng = DropoutRng::new(7);
-        for (name, var) in varmap.data().lock().unwrap().iter() {
-            let n = var.elem_count();
-            let t = Tensor::from_vec(rng.normal(n, 0.5), var.shape(), &dev).unwrap();
-            let t = if name.contains("LayerNorm.weight") {
-                (t + 1.0).unwrap()
-            } else {
-                t
-            };
-            var.set(&t).unwrap();
-        }
         let ids = pad_u32(&[&[1, 5, 7, 9, 2], &[1, 4, 2]], 0, &dev).unwrap();
         let shapes = pad_u32(&[&[0, 2, 1, 3, 0], &[0, 1, 0]], 0, &dev).unwrap();
         let mask = attention_mask(&[5, 3], &dev).unwrap();

@@ -89,14 +89,14 @@ impl<'a> Doc<'a> {
             let skip = (!name_ly && is_pre_cue_adverb(w))
                 || time
                 || (after_time && is_time_opener(w))
-                || (lower.ends_with("ing") && (is_be_form(w) || matches!(w, "quoted" | "as")))
+                || (lower.ends_with("ing") && (is_be_form(w) || is_ing_cue_lead_in(w)))
                 || w.ends_with("n't")
                 || w.ends_with("n’t")
                 || (w.chars().all(|c| c.is_ascii_digit()) && after_time);
             if !skip {
                 break;
             }
-            if matches!(w, "not" | "never") || w.ends_with("n't") || w.ends_with("n’t") {
+            if is_negator(w) || w.ends_with("n't") || w.ends_with("n’t") {
                 negated = true;
             }
             if is_modal(w) || w.ends_with("n't") || w.ends_with("n’t") {

@@ -45,7 +45,7 @@ impl<'a> Doc<'a> {
                 || (s..i).any(|k| {
                     self.word(k)
                         .and_then(cue)
-                        .is_some_and(|(b, _)| matches!(b, "say" | "tell"))
+                        .is_some_and(|(b, _)| is_plain_cue_lemma(b))
                 })
         };
         if class.weak && strong_before() {
@@ -104,13 +104,13 @@ impl<'a> Doc<'a> {
         let comma_before = before.is_some_and(|b| self.is_punct(b, ','));
         let q_before = before.is_some_and(|b| self.region(b).is_some());
         let dash_before = before.is_some_and(|b| self.is_dash(b));
-        let and_before = before.is_some_and(|b| matches!(self.word(b), Some("and" | "but")));
+        let and_before = before.is_some_and(|b| self.word(b).is_some_and(is_clause_coordinator));
         if participle && !(comma_before || and_before || prog || before.is_none()) {
             return None; // "a letter demanding …": a modifier, no attribution
         }
         let mut inherit = false;
         if let Some(b) = before {
-            let relative = matches!(self.word(b), Some("which" | "who"))
+            let relative = self.word(b).is_some_and(is_subject_relative)
                 && b > s + 1
                 && self.is_punct(b - 1, ',')
                 && self.is_word(b - 2);
@@ -262,7 +262,7 @@ impl<'a> Doc<'a> {
         while l > s
             && self
                 .word(l - 1)
-                .is_some_and(|w| matches!(w, "and" | "but") || is_pre_cue_adverb(w))
+                .is_some_and(|w| is_clause_coordinator(w) || is_pre_cue_adverb(w))
         {
             l -= 1;
         }
@@ -279,7 +279,7 @@ impl<'a> Doc<'a> {
                 let sep = l > s
                     && (matches!(self.punct(l - 1), Some(',' | ';' | '—' | '–'))
                         || self.region(l - 1).is_some());
-                let and_sep = l < f.cue_u && matches!(self.word(l), Some("and" | "but"));
+                let and_sep = l < f.cue_u && self.word(l).is_some_and(is_clause_coordinator);
                 if l >= rs && !sep && !and_sep && !f.according {
                     continue;
                 }

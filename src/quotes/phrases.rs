@@ -36,7 +36,7 @@ impl<'a> Doc<'a> {
                     continue;
                 }
                 if is_subject_pronoun(lw)
-                    || (is_np_stop(lw) && !matches!(lw, "of" | "for"))
+                    || (is_np_stop(lw) && !is_role_preposition(lw))
                     || cue(lw).is_some()
                     || (!self.is_cap(k) && lw.len() > 4 && lw.ends_with("ly"))
                 {
@@ -51,7 +51,7 @@ impl<'a> Doc<'a> {
             k -= 1;
         }
         // Trim leading connectors.
-        while first < last && matches!(self.word(first), Some("of" | "for" | "and" | "&")) {
+        while first < last && self.word(first).is_some_and(is_name_joiner) {
             first += 1;
         }
         Some((first, last + 1))
@@ -65,12 +65,12 @@ impl<'a> Doc<'a> {
             let Some(lw) = self.word(k) else { break };
             // Determiners may pile up at the start ("a few", "all the").
             let at_start = k == i
-                || matches!(self.word(k - 1), Some("of" | "for"))
+                || self.word(k - 1).is_some_and(is_role_preposition)
                 || (i..k).all(|x| self.word(x).is_some_and(is_determiner));
             if is_determiner(lw) && !at_start {
                 break;
             }
-            if matches!(lw, "of" | "for") {
+            if is_role_preposition(lw) {
                 if k + 1 < hi
                     && (self.is_cap(k + 1) || self.word(k + 1).is_some_and(is_determiner))
                     && last.is_some()
@@ -113,7 +113,7 @@ impl<'a> Doc<'a> {
         let last = last?;
         // Drop trailing connectors.
         let mut end = last + 1;
-        while end > i + 1 && matches!(self.word(end - 1), Some("and" | "of" | "for")) {
+        while end > i + 1 && self.word(end - 1).is_some_and(is_name_joiner) {
             end -= 1;
         }
         Some((i, end))
@@ -156,7 +156,7 @@ impl<'a> Doc<'a> {
             let k = r - 1;
             let w = self.word(k).unwrap_or("");
             let cap = self.is_cap(k) && !is_determiner(w);
-            let joiner = matches!(w, "and" | "&") && r < b && k > a && self.is_cap(k - 1);
+            let joiner = is_name_conjunction(w) && r < b && k > a && self.is_cap(k - 1);
             if cap || joiner {
                 r -= 1;
             } else {

@@ -6,12 +6,7 @@ impl<'a> Doc<'a> {
     /// The noun phrase before a prepositional phrase that ends at `a` ("supporters | in
     /// Congress"): (its start, one past its head).
     pub(super) fn pp_subject(&self, s: usize, a: usize) -> Option<(usize, usize)> {
-        if a < s + 2
-            || !matches!(
-                self.word(a - 1),
-                Some("in" | "at" | "of" | "for" | "from" | "with" | "on")
-            )
-        {
+        if a < s + 2 || !self.word(a - 1).is_some_and(is_origin_preposition) {
             return None;
         }
         let (a2, h) = self.np_backward(s, a - 2)?;
@@ -22,10 +17,7 @@ impl<'a> Doc<'a> {
     pub(super) fn cited_by(&self, s: usize, (a, z): (usize, usize)) -> (usize, usize) {
         if a >= s + 3
             && self.word(a - 1) == Some("by")
-            && matches!(
-                self.word(a - 2),
-                Some("cited" | "quoted" | "interviewed" | "contacted")
-            )
+            && self.word(a - 2).is_some_and(is_source_contact_verb)
             && self.is_word(a - 3)
         {
             if let Some(np) = self.np_backward(s, a - 3) {
@@ -40,10 +32,10 @@ impl<'a> Doc<'a> {
         let Some(last) = self.word(z - 1) else {
             return false;
         };
-        if z - a == 1 && matches!(last, "i" | "we" | "you") {
+        if z - a == 1 && is_author_pronoun(last) {
             return false; // the author's own voice
         }
-        if a > 0 && matches!(self.word(a - 1), Some("what" | "than")) {
+        if a > 0 && self.word(a - 1).is_some_and(is_not_subject_opener) {
             return false; // "what they said was …", "lower than TransLink says"
         }
         // "key states", "rapid reports": a lone lower-case modifier is no subject.
@@ -114,10 +106,7 @@ impl<'a> Doc<'a> {
             return Some((a, z));
         }
         // "said one GOP source in the room."
-        if matches!(
-            self.word(z),
-            Some("in" | "at" | "of" | "for" | "from" | "with" | "on")
-        ) {
+        if self.word(z).is_some_and(is_origin_preposition) {
             if let Some((_, z2)) = self.np_forward(z + 1, e) {
                 if z2 - a <= 12 && ok_after(z2) {
                     return Some((a, z2));
@@ -144,9 +133,7 @@ impl<'a> Doc<'a> {
             }
         }
         let w = self.word(k)?;
-        if (is_subordinator(w) || is_np_stop(w) || matches!(w, "and" | "or"))
-            && !is_subject_pronoun(w)
-        {
+        if (is_subordinator(w) || is_np_stop(w) || is_np_coordinator(w)) && !is_subject_pronoun(w) {
             return None;
         }
         let (mut a, mut z) = self.np_forward(k, e)?;
@@ -231,7 +218,7 @@ impl<'a> Doc<'a> {
             || comma - k <= 3
             || (k + 1..comma).any(|x| {
                 self.word(x)
-                    .is_some_and(|w| !self.is_cap(x) && !matches!(w, "and" | "&"))
+                    .is_some_and(|w| !self.is_cap(x) && !is_name_conjunction(w))
             });
         if !strong && !weak {
             return None;

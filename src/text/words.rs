@@ -2,6 +2,7 @@
 //! possessive `'s` and `n't` split, abbreviations such as `U.S.` and `Mr.` kept whole).
 
 use crate::doc::Span;
+use crate::lexicon::is_clitic;
 
 fn is_open_punct(c: char) -> bool {
     matches!(
@@ -77,8 +78,7 @@ fn split_chunk(text: &str, mut s: usize, mut e: usize, out: &mut Vec<Span>) {
     while s < e {
         let c = text[s..e].chars().next().unwrap();
         let rest = text[s + c.len_utf8()..e].to_lowercase();
-        let clitic = matches!(c, '\'' | '’')
-            && matches!(rest.as_str(), "s" | "re" | "ve" | "ll" | "d" | "m" | "t");
+        let clitic = matches!(c, '\'' | '’') && is_clitic(&rest);
         if is_open_punct(c) && e - s > c.len_utf8() && !clitic {
             out.push(Span::new(s, s + c.len_utf8()));
             s += c.len_utf8();
