@@ -5,6 +5,7 @@
 //! Inside a document the NER stage and the quote stage run side by side (`rayon::join`), then the
 //! link step joins them: alias merging gives entity ids, speakers resolve to entities.
 
+use crate::attribution::{self, Combine, Tagger};
 use crate::corpus::{
     collect_inputs, content_hash, decode_document, read_bytes, InputFile, ReadError,
 };
@@ -81,6 +82,32 @@ pub struct ExtractOptions {
     pub onnx: Option<PathBuf>,
     /// How NER labels are decoded.
     pub decoding: crate::ner::Decoding,
+    /// The attribution tagger's folder (needed unless `combine` is [`Combine::Rules`]).
+    pub attribution: Option<PathBuf>,
+    /// How the tagger's quotes join the rule stage's.
+    pub combine: Combine,
+}
+
+/// The models a run uses: the NER model and, optionally, the attribution tagger on its encoder
+/// with how the tagger's quotes join the rule stage's.
+#[derive(Clone, Copy)]
+pub struct Stages<'a> {
+    /// The NER model.
+    pub ner: &'a Ner,
+    /// The attribution tagger.
+    pub tagger: Option<&'a Tagger>,
+    /// How its quotes join the rules' (without a tagger: rules only).
+    pub combine: Combine,
+}
+
+impl<'a> From<&'a Ner> for Stages<'a> {
+    fn from(ner: &'a Ner) -> Self {
+        Stages {
+            ner,
+            tagger: None,
+            combine: Combine::Rules,
+        }
+    }
 }
 
 /// What [`extract`] did.
@@ -174,14 +201,32 @@ impl Default for Limits {
 /// # Errors
 /// The NER model failed.
 pub fn process_text(ner: &Ner, text: &str) -> Result<(DocOutput, Vec<String>)> {
-    process_analysis(ner, TextAnalysis::new(text))
+    process_analysis(Stages::from(ner), TextAnalysis::new(text))
 }
 
 /// Run every stage on an analysed text.
-fn process_analysis(ner: &Ner, analysis: TextAnalysis) -> Result<(DocOutput, Vec<String>)> {
+fn process_analysis(st: Stages<'_>, analysis: TextAnalysis) -> Result<(DocOutput, Vec<String>)> {
     let text = analysis.text;
-    let (mentions, quotes) = rayon::join(|| ner.recognize(&analysis), || quotes::find(&analysis));
-    let mentions = mentions?;
+    // One encoder pass gives the NER labels and, with a tagger, its features.
+    let (mentions, quotes) = match st.tagger {
+        Some(tagger) if st.combine != Combine::Rules => {
+            let (ner, rules) = rayon::join(
+                || st.ner.recognize_with_features(&analysis, tagger.tap()),
+                || quotes::find(&analysis),
+            );
+            let (mentions, features) = ner?;
+            let tagged = tagger.quotes(&analysis, &features);
+            (
+                mentions,
+                attribution::combine(st.combine, text, rules, tagged),
+            )
+        }
+        _ => {
+            let (mentions, rules) =
+                rayon::join(|| st.ner.recognize(&analysis), || quotes::find(&analysis));
+            (mentions?, rules)
+        }
+    };
     let entities = link::merge_aliases(text, &mentions);
     let linked = link::attribute(&analysis, &mentions, &entities, &quotes);
     let warnings = analysis.warnings;
@@ -233,13 +278,13 @@ pub fn check_pieces(
 /// # Errors
 /// See [`check_pieces`]; a stage failed.
 pub fn process_limited(
-    ner: &Ner,
+    st: Stages<'_>,
     text: &str,
     max_pieces: usize,
 ) -> Result<(DocOutput, Vec<String>), ProcessError> {
     let analysis = TextAnalysis::new(text);
-    check_pieces(ner, &analysis, max_pieces)?;
-    process_analysis(ner, analysis).map_err(ProcessError::Stage)
+    check_pieces(st.ner, &analysis, max_pieces)?;
+    process_analysis(st, analysis).map_err(ProcessError::Stage)
 }
 
 /// One document's record (an error record when it failed), warnings and words.
@@ -261,8 +306,8 @@ impl Processed {
 }
 
 /// Process one decoded document into its record (an error record when a stage fails).
-fn process_doc(ner: &Ner, doc: Document, limits: Limits) -> Processed {
-    match process_limited(ner, &doc.text, limits.max_pieces) {
+fn process_doc(st: Stages<'_>, doc: Document, limits: Limits) -> Processed {
+    match process_limited(st, &doc.text, limits.max_pieces) {
         Ok((out, warnings)) => Processed {
             words: doc.text.split_whitespace().count(),
             rec: DocRecord::from_rows(&doc_rows(&doc, &out)),
@@ -289,7 +334,7 @@ enum Outcome {
 
 /// Read one input file and process it, unless `finished` has it with the same path and content.
 fn process_input(
-    ner: &Ner,
+    st: Stages<'_>,
     f: &InputFile,
     limits: Limits,
     finished: &HashMap<String, Finished>,
@@ -315,7 +360,7 @@ fn process_input(
         Err(e) => return refused(e, Some(hash)),
     };
     drop(bytes);
-    let mut p = process_doc(ner, doc, limits);
+    let mut p = process_doc(st, doc, limits);
     p.rec.hash = Some(hash);
     Outcome::Done(Box::new(p))
 }
@@ -348,7 +393,7 @@ fn thread_pool(threads: usize) -> Result<rayon::ThreadPool> {
 /// Documents in `finished` (from [`CsvSink::resume`]) whose file is unchanged are skipped.
 #[allow(clippy::too_many_arguments)]
 pub fn run(
-    ner: &Ner,
+    st: Stages<'_>,
     inputs: &[InputFile],
     sink: &mut CsvSink,
     threads: usize,
@@ -365,7 +410,7 @@ pub fn run(
             chunk
                 .par_iter()
                 .map(|f| {
-                    let r = process_input(ner, f, limits, finished);
+                    let r = process_input(st, f, limits, finished);
                     bar.inc(1);
                     r
                 })
@@ -424,7 +469,7 @@ pub fn run(
 /// # Errors
 /// Reading `input` or writing `output` failed (a closed pipe included: the caller decides).
 pub fn run_jsonl(
-    ner: &Ner,
+    st: Stages<'_>,
     input: impl BufRead,
     output: &mut impl Write,
     source: &str,
@@ -458,7 +503,7 @@ pub fn run_jsonl(
             chunk
                 .into_par_iter()
                 .map(|(n, l)| {
-                    let mut p = process_line(ner, source, n, l, cap, limits);
+                    let mut p = process_line(st, source, n, l, cap, limits);
                     if !p.rec.is_ok() {
                         p.rec.line = Some(n);
                     }
@@ -498,7 +543,7 @@ pub fn run_jsonl(
 
 /// Process line `n` of the `--jsonl` input `source` (lines over `cap` bytes were skipped).
 fn process_line(
-    ner: &Ner,
+    st: Stages<'_>,
     source: &str,
     n: u64,
     line: Line,
@@ -525,7 +570,7 @@ fn process_line(
                 path: PathBuf::from(d.path),
                 text: d.text,
             };
-            process_doc(ner, doc, limits)
+            process_doc(st, doc, limits)
         }
     }
 }
@@ -550,7 +595,7 @@ fn settings(opts: &ExtractOptions) -> Result<String> {
         "model.safetensors".into(),
         format!("{}@{mtime}", meta.len()).into(),
     );
-    Ok(serde_json::json!({
+    let mut v = serde_json::json!({
         "newsx": env!("CARGO_PKG_VERSION"),
         "model": model.display().to_string(),
         "files": files,
@@ -559,8 +604,17 @@ fn settings(opts: &ExtractOptions) -> Result<String> {
         "decode": opts.decoding.as_str(),
         "max_bytes": opts.limits.max_bytes,
         "max_pieces": opts.limits.max_pieces,
-    })
-    .to_string())
+    });
+    // Recorded only when the tagger runs, so that runs from before it resume as they were.
+    if opts.combine != Combine::Rules {
+        v["combine"] = opts.combine.as_str().into();
+        v["attribution"] = opts
+            .attribution
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .into();
+    }
+    Ok(v.to_string())
 }
 
 /// Load the model, with the error a user needs when it is missing.
@@ -613,7 +667,7 @@ fn progress_bar(quiet: bool, n: usize) -> ProgressBar {
 
 /// Files to CSV: [`run`] over the inputs of `opts` into a sink on `opts.out` (resuming when
 /// asked), then the CSV files written.
-fn extract_csv(ner: &Ner, opts: &ExtractOptions, threads: usize) -> Result<RunSummary> {
+fn extract_csv(st: Stages<'_>, opts: &ExtractOptions, threads: usize) -> Result<RunSummary> {
     let inputs = collect_inputs(&opts.inputs)?;
     let settings = settings(opts)?;
     let (mut sink, resumed) = if opts.resume {
@@ -629,7 +683,7 @@ fn extract_csv(ner: &Ner, opts: &ExtractOptions, threads: usize) -> Result<RunSu
     }
     let bar = progress_bar(opts.quiet, inputs.len());
     let s = run(
-        ner,
+        st,
         &inputs,
         &mut sink,
         threads,
@@ -657,12 +711,29 @@ pub fn extract(opts: &ExtractOptions) -> Result<ExtractOutcome> {
         .max(1);
     let t0 = Instant::now();
     let ner = load_engine(opts, threads)?;
+    let tagger = match (&opts.attribution, opts.combine) {
+        (Some(dir), c) if c != Combine::Rules => {
+            Some(Tagger::load(dir, &opts.model).with_context(|| {
+                format!("cannot load the attribution tagger from {}", dir.display())
+            })?)
+        }
+        (None, c) if c != Combine::Rules => anyhow::bail!(
+            "--combine {}: needs the attribution tagger (--attribution DIR)",
+            c.as_str()
+        ),
+        _ => None,
+    };
+    let st = Stages {
+        ner: &ner,
+        tagger: tagger.as_ref(),
+        combine: opts.combine,
+    };
     let load_seconds = t0.elapsed().as_secs_f64();
     let summary = if opts.jsonl {
         let stdin = std::io::stdin().lock();
         let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
         run_jsonl(
-            &ner,
+            st,
             stdin,
             &mut stdout,
             "stdin",
@@ -671,7 +742,7 @@ pub fn extract(opts: &ExtractOptions) -> Result<ExtractOutcome> {
             !opts.quiet,
         )?
     } else {
-        extract_csv(&ner, opts, threads)?
+        extract_csv(st, opts, threads)?
     };
     Ok(ExtractOutcome {
         summary,

@@ -176,3 +176,57 @@ fn onnx_runtime_engine_needs_the_feature() {
     assert!(err.contains("--features ort"), "{err}");
     assert!(!run("gpu").status.success());
 }
+
+/// The shipped attribution tagger runs on the shipped NER encoder: `--combine tagger` gives the
+/// tagger's quotes (sample article: most of its gold quotes), the same bytes on 1 and 2 threads,
+/// and a tagger over other encoder weights is refused with a message naming the fix.
+#[test]
+fn attribution_tagger_runs_on_the_ner_encoder_and_checks_its_weights() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |out: &Path, threads: &str, tagger: &Path| {
+        newsx()
+            .args([
+                "extract",
+                "corpus",
+                "--quiet",
+                "--combine",
+                "tagger",
+                "--threads",
+                threads,
+            ])
+            .arg("--attribution")
+            .arg(tagger)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .expect("run newsx")
+    };
+    let shipped = root().join("models/attribution");
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let o = run(&a, "1", &shipped);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(run(&b, "2", &shipped).status.success());
+    let qa = std::fs::read(a.join("quotes.csv")).unwrap();
+    assert_eq!(qa, std::fs::read(b.join("quotes.csv")).unwrap());
+    let quotes = read_rows(&a.join("quotes.csv"));
+    let gold = read_rows(&root().join("corpus/gold/quotes.csv"));
+    assert!(
+        quotes.len() * 2 >= gold.len(),
+        "{} tagger quotes for {} gold",
+        quotes.len(),
+        gold.len()
+    );
+    // The same head over changed encoder weights is refused.
+    let other = tmp.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    for f in ["head.safetensors", "config.json"] {
+        std::fs::copy(shipped.join(f), other.join(f)).unwrap();
+    }
+    let cfg = std::fs::read_to_string(other.join("config.json")).unwrap();
+    let cfg = cfg.replace("\"encoder_hash\": \"", "\"encoder_hash\": \"0");
+    std::fs::write(other.join("config.json"), cfg).unwrap();
+    let o = run(&tmp.path().join("c"), "1", &other);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("train-attribution"), "{err}");
+}

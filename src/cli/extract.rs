@@ -56,6 +56,16 @@ pub struct ExtractArgs {
     /// word's most probable label, the decoding before; for ablations).
     #[arg(long, default_value = "viterbi")]
     pub decode: String,
+    /// The learned attribution tagger's folder (a head on the NER encoder trained by
+    /// `newsx train-attribution`), used as `--combine` says.
+    #[arg(long)]
+    pub attribution: Option<PathBuf>,
+    /// How the tagger's quotes join the rule stage's: `rules` (rules only, the tagger does not
+    /// run), `add` (rule quotes plus each tagger quote that overlaps none), `cued` (as `add`, for
+    /// tagger quotes whose cue is a reporting verb of the cue lexicon) or `tagger` (the tagger's
+    /// only).
+    #[arg(long, default_value = "rules")]
+    pub combine: String,
     /// Print one `newsx-stats {json}` line on stderr at the end: documents, words, seconds and
     /// the NER encoder's work (pieces fed and owned, FLOP, thread seconds). For benchmarks.
     #[arg(long)]
@@ -82,6 +92,13 @@ pub fn run(args: ExtractArgs) -> Result<Status> {
         onnx: args.onnx,
         decoding: newsx::ner::Decoding::parse(&args.decode)
             .with_context(|| format!("--decode {:?}: expected viterbi or argmax", args.decode))?,
+        attribution: args.attribution,
+        combine: newsx::attribution::Combine::parse(&args.combine).with_context(|| {
+            format!(
+                "--combine {:?}: expected rules, add, cued or tagger",
+                args.combine
+            )
+        })?,
     };
     let o = newsx::pipeline::extract(&opts)?;
     let s = &o.summary;

@@ -6,6 +6,7 @@ mod convert;
 mod eval;
 mod extract;
 mod train;
+mod train_attribution;
 mod view;
 
 use clap::{Parser, Subcommand};
@@ -27,6 +28,8 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Fine-tune the NER model on CoNLL-2003 BIO files.
     Train(train::TrainArgs),
+    /// Train the learned attribution tagger (source, cue, content) on PolNeAR.
+    TrainAttribution(train_attribution::TrainAttributionArgs),
     /// Turn JSON Lines results (`extract --jsonl`) into the CSV files.
     Convert(convert::ConvertArgs),
     /// Write a static HTML review of an output folder (and its differences from a gold set).
@@ -62,6 +65,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Extract(a) => extract::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Train(a) => train::run(a),
+        Command::TrainAttribution(a) => train_attribution::run(a),
         Command::Convert(a) => convert::run(a),
         Command::View(a) => view::run(a),
     }

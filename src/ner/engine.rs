@@ -503,6 +503,11 @@ impl Engine {
         self.simd = false;
     }
 
+    /// Hidden width of the encoder.
+    pub fn hidden(&self) -> usize {
+        self.dims.hidden
+    }
+
     /// Floating-point operations (a multiply-add counts two) of one window of `t` pieces: the
     /// linear layers, the two attention products and the head.
     pub fn flop(&self, t: usize) -> u64 {
@@ -514,6 +519,26 @@ impl Engine {
 
     /// Logits `[t, labels]` of one window of piece ids and shapes (special tokens included).
     pub fn logits(&self, ids: &[u32], shapes: &[u32]) -> Result<Vec<f32>> {
+        Ok(self.run(ids, shapes, None)?.0)
+    }
+
+    /// Logits `[t, labels]` and features `[t, 2 × hidden]` of one window from the same forward
+    /// pass: each piece's hidden state after layer `tap` (1-based) followed by its final hidden
+    /// state. The features feed heads other than the NER head (the attribution tagger).
+    pub fn logits_and_features(
+        &self,
+        ids: &[u32],
+        shapes: &[u32],
+        tap: usize,
+    ) -> Result<(Vec<f32>, Vec<f32>)> {
+        if tap == 0 || tap > self.dims.layers {
+            bail!("feature layer {tap} is outside 1..={}", self.dims.layers);
+        }
+        self.run(ids, shapes, Some(tap))
+    }
+
+    /// Check one window's inputs, then run the forward pass (with features when `tap` is set).
+    fn run(&self, ids: &[u32], shapes: &[u32], tap: Option<usize>) -> Result<(Vec<f32>, Vec<f32>)> {
         let t = ids.len();
         if shapes.len() != t {
             bail!("{} ids but {} shapes", t, shapes.len());
@@ -533,24 +558,34 @@ impl Engine {
             }
         }
         if t == 0 {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), Vec::new()));
         }
         #[cfg(target_arch = "x86_64")]
         if self.simd {
             // SAFETY: `simd` is true only when AVX2 and FMA were detected.
-            return Ok(unsafe { self.forward_avx2(ids, shapes) });
+            return Ok(unsafe { self.forward_avx2(ids, shapes, tap) });
         }
-        Ok(self.forward::<false>(ids, shapes))
+        Ok(self.forward::<false>(ids, shapes, tap))
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
-    unsafe fn forward_avx2(&self, ids: &[u32], shapes: &[u32]) -> Vec<f32> {
-        self.forward::<true>(ids, shapes)
+    unsafe fn forward_avx2(
+        &self,
+        ids: &[u32],
+        shapes: &[u32],
+        tap: Option<usize>,
+    ) -> (Vec<f32>, Vec<f32>) {
+        self.forward::<true>(ids, shapes, tap)
     }
 
     #[inline(always)]
-    fn forward<const SIMD: bool>(&self, ids: &[u32], shapes: &[u32]) -> Vec<f32> {
+    fn forward<const SIMD: bool>(
+        &self,
+        ids: &[u32],
+        shapes: &[u32],
+        tap: Option<usize>,
+    ) -> (Vec<f32>, Vec<f32>) {
         let d = self.dims;
         let (t, h) = (ids.len(), d.hidden);
         let mut x = vec![0f32; t * h];
@@ -570,8 +605,12 @@ impl Engine {
         }
         layer_norm(&mut x, h, &self.emb_norm, d.eps);
         let mut s = Scratch::default();
-        for layer in &self.layers {
+        let mut tapped = Vec::new();
+        for (li, layer) in self.layers.iter().enumerate() {
             self.layer::<SIMD>(layer, &mut x, t, &mut s);
+            if tap == Some(li + 1) {
+                tapped = x.clone();
+            }
         }
         let l = d.labels;
         let mut logits = vec![0f32; t * l];
@@ -582,7 +621,15 @@ impl Engine {
                 logits[i * l + c] = dot(xr, wr) + self.cls_b[c];
             }
         }
-        logits
+        let mut features = Vec::new();
+        if tap.is_some() {
+            features.reserve(t * 2 * h);
+            for i in 0..t {
+                features.extend_from_slice(&tapped[i * h..(i + 1) * h]);
+                features.extend_from_slice(&x[i * h..(i + 1) * h]);
+            }
+        }
+        (logits, features)
     }
 
     #[inline(always)]
@@ -854,87 +901,7 @@ fn gelu(x: f32) -> f32 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn lcg(seed: &mut u64) -> f32 {
-        *seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((*seed >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
-    }
-
-    #[test]
-    fn exp_and_erf_are_accurate() {
-        let mut x = -20.0f32;
-        while x < 20.0 {
-            let e = exp(x) as f64;
-            let r = (x as f64).exp();
-            assert!(((e - r) / r).abs() < 1e-6, "exp({x}) = {e}, want {r}");
-            x += 0.0137;
-        }
-        for &(x, want) in &[
-            (0.0f32, 0.0f64),
-            (0.5, 0.520_499_877_8),
-            (1.0, 0.842_700_792_9),
-            (-1.5, -0.966_105_146_5),
-            (3.0, 0.999_977_909_5),
-        ] {
-            // The formula's own bound (1.5e-7) plus f32 rounding of its few operations.
-            assert!((erf(x) as f64 - want).abs() < 5e-7, "erf({x}) = {}", erf(x));
-        }
-    }
-
-    /// The quantized product is close to the f32 one, and the AVX2 and portable kernels give the
-    /// same sums bit for bit.
-    #[test]
-    fn quantized_linear_matches_f32_and_kernels_agree() {
-        let mut seed = 7;
-        for &(m, n, k) in &[(1, 16, 2), (7, 33, 51), (13, 48, 384), (6, 9, 1536)] {
-            let w: Vec<f32> = (0..n * k).map(|_| lcg(&mut seed) * 0.1).collect();
-            let b: Vec<f32> = (0..n).map(|_| lcg(&mut seed)).collect();
-            let x: Vec<f32> = (0..m * k).map(|_| lcg(&mut seed) * 3.0).collect();
-            let q = QLinear::new(&w, &b, n, k).unwrap();
-            let (mut qa, mut sa) = (Vec::new(), Vec::new());
-            let mut y0 = vec![0f32; m * n];
-            q.forward::<false>(&x, m, &mut y0, &mut qa, &mut sa);
-            if simd_available() {
-                let mut y1 = vec![0f32; m * n];
-                q.forward::<true>(&x, m, &mut y1, &mut qa, &mut sa);
-                assert_eq!(y0, y1, "{m}×{n}×{k}: kernels differ");
-            }
-            for r in 0..m {
-                for c in 0..n {
-                    let exact: f32 =
-                        (0..k).map(|i| x[r * k + i] * w[c * k + i]).sum::<f32>() + b[c];
-                    let scale: f32 = (0..k).map(|i| (x[r * k + i] * w[c * k + i]).abs()).sum();
-                    let err = (y0[r * n + c] - exact).abs();
-                    assert!(
-                        err <= 0.01 * scale + 1e-5,
-                        "{m}×{n}×{k} [{r},{c}]: {err} of {scale}"
-                    );
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn activation_levels_cannot_overflow() {
-        for k in [2, 384, 1536, 2064, 4096, 100_000] {
-            let a = act_max(k) as i64;
-            assert!((1..=8191).contains(&a));
-            assert!(k as i64 * W_MAX as i64 * a <= i32::MAX as i64, "k={k}");
-        }
-        // The shipped widths keep at least 12 bits of activation precision.
-        assert!(act_max(1536) >= 2047 && act_max(384) == 8191);
-    }
-
-    #[test]
-    fn bad_weights_are_refused() {
-        assert!(QLinear::new(&[1.0, f32::NAN], &[0.0], 1, 2).is_err());
-        assert!(QLinear::new(&[1.0], &[0.0], 1, 2).is_err());
-    }
-}
+mod tests;
 
 #[cfg(test)]
 mod speed {
