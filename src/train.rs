@@ -508,7 +508,8 @@ pub fn export(varmap: &VarMap, config: &NerConfig, tok: &NerTokenizer, dir: &Pat
     Ok(())
 }
 
-fn log_line(out: &Path, line: &str) -> Result<()> {
+/// Append `line` to `out/train.log` (the NER and the attribution trainers).
+pub(crate) fn log_line(out: &Path, line: &str) -> Result<()> {
     let mut f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)

@@ -12,14 +12,14 @@ use super::polnear::{read_split, Article};
 use super::{file_hash, word_labels, TaggerConfig, LABELS};
 use crate::ner::Ner;
 use crate::text::TextAnalysis;
+use crate::train::log_line as log;
 use anyhow::{bail, Context, Result};
 use candle_core::{DType, Device, Tensor, D};
 use candle_nn::{linear, AdamW, Linear, Module, Optimizer, ParamsAdamW, VarBuilder, VarMap};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// What `newsx train-attribution` is to do.
 #[derive(Debug, Clone)]
@@ -142,15 +142,6 @@ fn predict(head: &Head, set: &Set, width: usize, dev: &Device) -> Result<Vec<u32
         out.extend(p);
     }
     Ok(out)
-}
-
-fn log(out: &Path, line: &str) -> Result<()> {
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(out.join("train.log"))?;
-    writeln!(f, "{line}")?;
-    Ok(())
 }
 
 /// Train the head and write it to `opts.out`.
