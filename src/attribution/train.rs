@@ -144,6 +144,53 @@ fn predict(head: &Head, set: &Set, width: usize, dev: &Device) -> Result<Vec<u32
     Ok(out)
 }
 
+/// Log an epoch's loss and held-out F1 (and show them unless quiet).
+fn report_epoch(
+    opts: &AttributionTrainOptions,
+    epoch: usize,
+    loss: f64,
+    f1: [f64; 3],
+) -> Result<()> {
+    let mean = f1.iter().sum::<f64>() / 3.0;
+    log(
+        &opts.out,
+        &format!(
+            "epoch {epoch}: loss {loss:.4}, holdout word F1 source {:.2} cue {:.2} content {:.2} (mean {:.2})",
+            100.0 * f1[0],
+            100.0 * f1[1],
+            100.0 * f1[2],
+            100.0 * mean
+        ),
+    )?;
+    if !opts.quiet {
+        eprintln!(
+            "epoch {epoch}: holdout word F1 source {:.2} cue {:.2} content {:.2}",
+            100.0 * f1[0],
+            100.0 * f1[1],
+            100.0 * f1[2]
+        );
+    }
+    Ok(())
+}
+
+/// Write `config.json`, tying the head to the NER weights it was trained on.
+fn write_config(opts: &AttributionTrainOptions, width: usize) -> Result<()> {
+    let enc = std::fs::read(opts.ner.join("model.safetensors"))?;
+    let config = TaggerConfig {
+        tap: opts.tap,
+        input: width,
+        hidden: opts.hidden,
+        labels: LABELS.iter().map(|s| s.to_string()).collect(),
+        encoder_bytes: enc.len() as u64,
+        encoder_hash: file_hash(&enc),
+    };
+    std::fs::write(
+        opts.out.join("config.json"),
+        serde_json::to_string_pretty(&config)? + "\n",
+    )?;
+    Ok(())
+}
+
 /// Train the head and write it to `opts.out`.
 ///
 /// # Errors
@@ -238,44 +285,14 @@ pub fn run(opts: &AttributionTrainOptions) -> Result<AttributionTrainSummary> {
         let pred = predict(&head, &hold, width, &dev)?;
         let f1 = role_f1(&hold.y, &pred);
         let mean = f1.iter().sum::<f64>() / 3.0;
-        log(
-            &opts.out,
-            &format!(
-                "epoch {epoch}: loss {:.4}, holdout word F1 source {:.2} cue {:.2} content {:.2} (mean {:.2})",
-                loss_sum / steps_per_epoch as f64,
-                100.0 * f1[0],
-                100.0 * f1[1],
-                100.0 * f1[2],
-                100.0 * mean
-            ),
-        )?;
-        if !opts.quiet {
-            eprintln!(
-                "epoch {epoch}: holdout word F1 source {:.2} cue {:.2} content {:.2}",
-                100.0 * f1[0],
-                100.0 * f1[1],
-                100.0 * f1[2]
-            );
-        }
+        report_epoch(opts, epoch, loss_sum / steps_per_epoch as f64, f1)?;
         if best.is_none_or(|(_, b)| mean > b.iter().sum::<f64>() / 3.0) {
             best = Some((epoch, f1));
             varmap.save(opts.out.join("head.safetensors"))?;
         }
     }
     let (best_epoch, best_f1) = best.context("no epoch ran (--epochs 0)")?;
-    let enc = std::fs::read(opts.ner.join("model.safetensors"))?;
-    let config = TaggerConfig {
-        tap: opts.tap,
-        input: width,
-        hidden: opts.hidden,
-        labels: LABELS.iter().map(|s| s.to_string()).collect(),
-        encoder_bytes: enc.len() as u64,
-        encoder_hash: file_hash(&enc),
-    };
-    std::fs::write(
-        opts.out.join("config.json"),
-        serde_json::to_string_pretty(&config)? + "\n",
-    )?;
+    write_config(opts, width)?;
     log(&opts.out, &format!("saved epoch {best_epoch}"))?;
     Ok(AttributionTrainSummary {
         train_words: train.y.len(),
