@@ -458,23 +458,12 @@ impl Ner {
         debug_assert_eq!(piece_logits.len(), n * labels);
         let mut no_piece = vec![f32::NEG_INFINITY; labels];
         no_piece[o] = 0.0;
-        let mut out = Vec::with_capacity(pieces.first_piece.len() * labels);
-        for fp in &pieces.first_piece {
-            match fp.and_then(|p| piece_logits.get(p * labels..(p + 1) * labels)) {
-                Some(row) => out.extend_from_slice(row),
-                None => out.extend_from_slice(&no_piece),
-            }
-        }
-        let mut features = Vec::new();
-        if tap.is_some() {
-            features.reserve(pieces.first_piece.len() * fw);
-            for fp in &pieces.first_piece {
-                match fp.and_then(|p| piece_features.get(p * fw..(p + 1) * fw)) {
-                    Some(row) => features.extend_from_slice(row),
-                    None => features.resize(features.len() + fw, 0.0),
-                }
-            }
-        }
+        let out = first_piece_rows(&pieces.first_piece, &piece_logits, &no_piece);
+        let features = if tap.is_some() {
+            first_piece_rows(&pieces.first_piece, &piece_features, &vec![0.0; fw])
+        } else {
+            Vec::new()
+        };
         Ok((out, features))
     }
 
@@ -535,6 +524,20 @@ impl Ner {
         let tags = self.decode_logits(&logits, &breaks);
         Ok((decode(text, &analysis.words, &tags), features))
     }
+}
+
+/// Each word's row (`missing.len()` values) of per-piece `rows`: its first piece's, or `missing`
+/// for a word without pieces.
+fn first_piece_rows(first_piece: &[Option<usize>], rows: &[f32], missing: &[f32]) -> Vec<f32> {
+    let w = missing.len();
+    let mut out = Vec::with_capacity(first_piece.len() * w);
+    for fp in first_piece {
+        match fp.and_then(|p| rows.get(p * w..(p + 1) * w)) {
+            Some(row) => out.extend_from_slice(row),
+            None => out.extend_from_slice(missing),
+        }
+    }
+    out
 }
 
 /// The arg-max of a row of logits and its softmax probability.
