@@ -236,47 +236,71 @@ impl Tagger {
     /// The spans of a document's words (constrained Viterbi over the label probabilities; a
     /// paragraph break starts a new sequence).
     pub fn spans(&self, features: &[f32], breaks: &[bool]) -> Vec<Tagged> {
-        let logits = self.logits(features);
-        let best = viterbi_by(LABELS.len(), &logits, breaks, allowed);
-        let mut out: Vec<Tagged> = Vec::new();
-        let mut open: Option<(Role, usize, f32)> = None;
-        let close = |open: &mut Option<(Role, usize, f32)>, end: usize, out: &mut Vec<Tagged>| {
-            if let Some((role, start, sum)) = open.take() {
-                out.push(Tagged {
-                    role,
-                    start,
-                    end,
-                    score: sum / (end - start) as f32,
-                });
-            }
-        };
-        for (w, &(label, p)) in best.iter().enumerate() {
-            match label_role(label) {
-                Some((role, true)) => {
-                    close(&mut open, w, &mut out);
-                    open = Some((role, w, p));
-                }
-                Some((_, false)) => {
-                    if let Some(o) = open.as_mut() {
-                        o.2 += p;
-                    }
-                }
-                None => close(&mut open, w, &mut out),
-            }
-        }
-        close(&mut open, best.len(), &mut out);
-        out
+        spans_of(&self.logits(features), breaks)
     }
 
     /// Quotes from a document's tagged spans: each content joined to the nearest cue in its
     /// paragraph (contents sharing a cue become one quote from the first to the last), the
-    /// cue's nearest source as the speaker mention; a content with no cue within
-    /// [`MAX_GAP`] words is dropped. Sorted by span.
+    /// cue's nearest source as the speaker mention (else the likeliest untagged source start
+    /// near the cue, [`second_chance_source`]); a content with no cue within [`MAX_GAP`] words
+    /// is dropped. Sorted by span.
     pub fn quotes(&self, analysis: &TextAnalysis, features: &[f32]) -> Vec<Quote> {
         let breaks = paragraph_starts(analysis);
-        let spans = self.spans(features, &breaks);
-        assemble(analysis, &spans, &breaks)
+        let logits = self.logits(features);
+        let spans = spans_of(&logits, &breaks);
+        let probs = source_probs(&logits);
+        assemble(analysis, &spans, &breaks, &probs)
     }
+}
+
+/// Each word's probabilities of `B-SRC`, `I-SRC` and `O`, from its label logits.
+fn source_probs(logits: &[f32]) -> Vec<[f32; 3]> {
+    let (b, i) = (
+        role_label(Role::Source, true) as usize,
+        role_label(Role::Source, false) as usize,
+    );
+    logits
+        .chunks_exact(LABELS.len())
+        .map(|row| {
+            let mx = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let e: Vec<f32> = row.iter().map(|v| (v - mx).exp()).collect();
+            let sum: f32 = e.iter().sum();
+            [e[b] / sum, e[i] / sum, e[0] / sum]
+        })
+        .collect()
+}
+
+/// The spans of the words' label logits (constrained Viterbi; a break starts a new sequence).
+fn spans_of(logits: &[f32], breaks: &[bool]) -> Vec<Tagged> {
+    let best = viterbi_by(LABELS.len(), logits, breaks, allowed);
+    let mut out: Vec<Tagged> = Vec::new();
+    let mut open: Option<(Role, usize, f32)> = None;
+    let close = |open: &mut Option<(Role, usize, f32)>, end: usize, out: &mut Vec<Tagged>| {
+        if let Some((role, start, sum)) = open.take() {
+            out.push(Tagged {
+                role,
+                start,
+                end,
+                score: sum / (end - start) as f32,
+            });
+        }
+    };
+    for (w, &(label, p)) in best.iter().enumerate() {
+        match label_role(label) {
+            Some((role, true)) => {
+                close(&mut open, w, &mut out);
+                open = Some((role, w, p));
+            }
+            Some((_, false)) => {
+                if let Some(o) = open.as_mut() {
+                    o.2 += p;
+                }
+            }
+            None => close(&mut open, w, &mut out),
+        }
+    }
+    close(&mut open, best.len(), &mut out);
+    out
 }
 
 /// Words per block in [`Tagger::logits`].
@@ -310,7 +334,12 @@ fn gap(a: (usize, usize), b: (usize, usize)) -> usize {
     }
 }
 
-fn assemble(analysis: &TextAnalysis, spans: &[Tagged], breaks: &[bool]) -> Vec<Quote> {
+fn assemble(
+    analysis: &TextAnalysis,
+    spans: &[Tagged],
+    breaks: &[bool],
+    probs: &[[f32; 3]],
+) -> Vec<Quote> {
     let words = &analysis.words;
     // Paragraph number of each word.
     let mut para = Vec::with_capacity(breaks.len());
@@ -348,7 +377,8 @@ fn assemble(analysis: &TextAnalysis, spans: &[Tagged], breaks: &[bool]) -> Vec<Q
             let a = contents.iter().map(|c| c.start).min().unwrap_or(cue.start);
             let b = contents.iter().map(|c| c.end).max().unwrap_or(cue.end);
             let span = Span::new(words[a].start, words[b - 1].end);
-            let source = nearest(Role::Source, &cue);
+            let source = nearest(Role::Source, &cue)
+                .or_else(|| second_chance_source(&cue, spans, &para, probs));
             let score = contents.iter().map(|c| c.score).sum::<f32>() / contents.len() as f32;
             let (kind, span) = kind_of(analysis, span);
             Quote {
@@ -363,6 +393,51 @@ fn assemble(analysis: &TextAnalysis, spans: &[Tagged], breaks: &[bool]) -> Vec<Q
         .collect();
     out.sort_by_key(|q| (q.span.start, q.span.end));
     out
+}
+
+/// Least `B-SRC` probability of a source start taken by [`second_chance_source`].
+pub const SECOND_CHANCE_SOURCE: f32 = 0.1;
+
+/// For a cue the decode gave no source: the word within [`MAX_GAP`] of it, in its paragraph
+/// and outside every tagged span, likeliest to begin a source (at least
+/// [`SECOND_CHANCE_SOURCE`]), extended over the following words likelier `I-SRC` than `O`.
+/// The decode drops a source whose words are each a little likelier `O`, and the cue
+/// without a source would leave the speaker to the link step's follow-on guesses.
+fn second_chance_source(
+    cue: &Tagged,
+    spans: &[Tagged],
+    para: &[usize],
+    probs: &[[f32; 3]],
+) -> Option<Tagged> {
+    let free = |w: usize| !spans.iter().any(|s| s.start <= w && w < s.end);
+    let near =
+        |w: usize| para[w] == para[cue.start] && gap((w, w + 1), (cue.start, cue.end)) <= MAX_GAP;
+    let lo = cue.start.saturating_sub(MAX_GAP + 1);
+    let hi = (cue.end + MAX_GAP + 1).min(probs.len());
+
+    let (start, p) = (lo..hi)
+        .filter(|&w| near(w) && free(w))
+        .map(|w| (w, probs[w][0]))
+        .filter(|&(_, p)| p >= SECOND_CHANCE_SOURCE)
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?;
+    let mut end = start + 1;
+    while end < probs.len()
+        && end < cue.start.max(start + 1) + MAX_GAP
+        && para[end] == para[start]
+        && free(end)
+        && probs[end][1] > probs[end][2]
+    {
+        end += 1;
+    }
+    if start < cue.start && end > cue.start {
+        end = cue.start;
+    }
+    Some(Tagged {
+        role: Role::Source,
+        start,
+        end,
+        score: p,
+    })
 }
 
 /// Direct when the span is one quotation (then the span is its content, without the marks),
@@ -543,5 +618,33 @@ mod tests {
         let got = combine(Combine::Cued, text, Vec::new(), tagged.clone());
         assert_eq!(got, vec![tagged[0].clone()]);
         assert_eq!(combine(Combine::Add, text, Vec::new(), tagged).len(), 2);
+    }
+
+    #[test]
+    fn a_cue_without_a_tagged_source_takes_the_likeliest_free_source_start() {
+        let t = |role, start, end| Tagged {
+            role,
+            start,
+            end,
+            score: 1.0,
+        };
+        // Words: 0 "Yesterday" 1 "the" 2 "mayor" 3 "said" 4..8 content.
+        let cue = t(Role::Cue, 3, 4);
+        let spans = [cue, t(Role::Content, 4, 8)];
+        let para = vec![0; 9];
+        let o = [0.0, 0.0, 1.0];
+        let mut probs = vec![o; 9];
+        probs[1] = [0.3, 0.1, 0.6];
+        probs[2] = [0.05, 0.5, 0.45];
+        // A content word more likely B-SRC is not a source: it is inside a tagged span.
+        probs[5] = [0.9, 0.0, 0.1];
+        let got = second_chance_source(&cue, &spans, &para, &probs).unwrap();
+        assert_eq!((got.role, got.start, got.end), (Role::Source, 1, 3));
+        // Below the least probability, or in another paragraph: no source.
+        probs[1][0] = SECOND_CHANCE_SOURCE / 2.0;
+        assert!(second_chance_source(&cue, &spans, &para, &probs).is_none());
+        probs[1][0] = 0.3;
+        let other = [1, 1, 1, 0, 0, 0, 0, 0, 0];
+        assert!(second_chance_source(&cue, &spans, &other, &probs).is_none());
     }
 }
