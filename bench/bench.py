@@ -71,6 +71,8 @@ def main():
     ap.add_argument("--dev-f1", default="not measured")
     ap.add_argument("--out", default="target/bench")
     ap.add_argument("--ort-newsx", help="a newsx built with --features ort (ORT_DYLIB_PATH set)")
+    ap.add_argument("--attribution", help="also measure newsx with this attribution tagger folder "
+                    "(--combine cued), to show the tagger's cost")
     a = ap.parse_args()
     files = sorted(pathlib.Path(a.input).rglob("*.txt"))
     words = sum(len(f.read_text(encoding="utf-8-sig").split()) for f in files)
@@ -88,6 +90,11 @@ def main():
         systems["newsx --engine ort"] = [a.ort_newsx, "extract", a.input, "--out",
                                          str(out / "newsx-ort"), "--quiet", "--engine", "ort",
                                          "--threads", str(a.threads)]
+    if a.attribution:
+        systems["newsx --combine cued"] = [a.newsx, "extract", a.input, "--out",
+                                           str(out / "newsx-cued"), "--quiet", "--threads",
+                                           str(a.threads), "--attribution", a.attribution,
+                                           "--combine", "cued"]
     res = {k: [] for k in systems}
     stats = {}
     for r in range(a.rounds):
@@ -115,6 +122,10 @@ def main():
     if "newsx --engine ort" in med:
         print(f"ratio newsx --engine ort / {peer}, words/s: "
               f"{med[peer][0] / med['newsx --engine ort'][0]:.2f}x")
+    if "newsx --combine cued" in med:
+        cued = med["newsx --combine cued"][0]
+        print(f"ratio newsx --combine cued / {peer}, words/s: {med[peer][0] / cued:.2f}x; "
+              f"throughput {100 * (med['newsx'][0] / cued - 1):+.1f}% against newsx's default")
     if stats:
         wall = med["newsx"][0]
         pieces, flop, ner_s = stats["encoder_pieces"], stats["encoder_flop"], stats["ner_seconds"]

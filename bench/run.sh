@@ -45,5 +45,9 @@ if [ "${NEWSX_ORT:-0}" = 1 ]; then
     export ORT_DYLIB_PATH
     ORT_ARGS=(--ort-newsx target/ort/release/newsx)
 fi
+# With NEWSX_TAGGER=1 it also measures `newsx extract --attribution models/attribution --combine cued`.
+if [ "${NEWSX_TAGGER:-0}" = 1 ]; then
+    ORT_ARGS+=(--attribution models/attribution)
+fi
 python3 bench/bench.py target/release/newsx "$VENV/bin/python" "$INPUT" --rounds "$ROUNDS" \
     --dev-f1 "$F1" "${ORT_ARGS[@]}"

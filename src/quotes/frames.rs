@@ -256,7 +256,7 @@ impl<'a> Doc<'a> {
     /// preceding "and"/"but" or pre-cue adverb.
     fn frame_left(&self, s: usize, f: &Frame) -> usize {
         let mut l = match f.subj {
-            Some((a, _)) if !f.inverted => a,
+            Some((a, _)) if !f.inverted => self.role_before_name(s, a).unwrap_or(a),
             _ => f.cue_u,
         };
         while l > s
@@ -267,6 +267,24 @@ impl<'a> Doc<'a> {
             l -= 1;
         }
         l
+    }
+
+    /// Start of a determined role nominal before a named subject at `a`, right after a
+    /// quotation ("“…,” the club's chairman, Peter Hale, said"): the nominal
+    /// and the name are one subject, so the frame starts at the nominal and the quotation
+    /// before it stays the content.
+    fn role_before_name(&self, s: usize, a: usize) -> Option<usize> {
+        if a < s + 2 || !self.is_punct(a - 1, ',') || !self.is_cap(a) || self.is_cap(a - 2) {
+            return None;
+        }
+        let (b, z) = self.np_backward(s, a - 2)?;
+        // Only right after a quotation (and its comma): elsewhere the nominal may be content
+        // ("The museum, Mr. Bush said, celebrated …", "Lenox was a juggernaut, Mr. Clarke said").
+        let after_quotation = b > s
+            && (self.region(b - 1).is_some()
+                || (b > s + 1 && self.is_punct(b - 1, ',') && self.region(b - 2).is_some()));
+        (z == a - 1 && z - b <= 5 && self.word(b).is_some_and(is_determiner) && after_quotation)
+            .then_some(b)
     }
 
     /// Drop frames embedded in a previous frame's right content (no comma/and before them):

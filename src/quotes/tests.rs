@@ -96,6 +96,29 @@ const ATTRIBUTION_KINDS: &[KindCase] = &[
         "\u{201c}One!\u{201d} says the proprietor.",
         &[("direct", "One!", "says", "the proprietor")],
     ),
+    (
+        "marks around the cue between two quotations",
+        "\"We won the match,\" he 'said'. \"Now we rest for a week before the final.\"",
+        &[
+            ("direct", "We won the match,", "said", "he"),
+            ("direct", "Now we rest for a week before the final.", "", ""),
+        ],
+    ),
+    (
+        "curly marks around the cue after a name",
+        "\u{201c}The budget is balanced,\u{201d} Minister Okafor \u{2018}said\u{2019}.",
+        &[("direct", "The budget is balanced,", "said", "Okafor")],
+    ),
+    (
+        "a role nominal and a name in apposition after the quotation",
+        "\"We will appeal the ruling,\" the club's chairman, Peter Hale, said on Tuesday.",
+        &[("direct", "We will appeal the ruling,", "said", "Peter Hale")],
+    ),
+    (
+        "a role nominal and a name in apposition before a cue",
+        "The witness, Laura Chen, told the court that she saw the car leave at noon.",
+        &[("indirect", "that she saw the car leave at noon", "told", "Laura Chen")],
+    ),
 ];
 
 #[test]

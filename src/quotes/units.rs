@@ -18,7 +18,9 @@ impl<'a> Doc<'a> {
                 ri += 1;
                 continue;
             }
-            units.push(U::T(i));
+            if !is_glued_single_mark(text, &toks[i]) {
+                units.push(U::T(i));
+            }
             i += 1;
         }
         let mut d = Doc {
@@ -200,4 +202,13 @@ impl<'a> Doc<'a> {
         }
         false
     }
+}
+
+/// A single quotation mark outside every quotation and touching a word ("he 'said'", a stray
+/// apostrophe): no unit, so it neither parts a subject from its cue nor reads as punctuation.
+fn is_glued_single_mark(text: &str, t: &Tok) -> bool {
+    let touches = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    t.kind == TokKind::Mark
+        && matches!(t.ch, '\'' | '‘' | '’' | '‚' | '‹' | '›')
+        && (touches(text[..t.start].chars().next_back()) || touches(text[t.end..].chars().next()))
 }
