@@ -262,10 +262,11 @@ fn source_probs(logits: &[f32]) -> Vec<[f32; 3]> {
     logits
         .chunks_exact(LABELS.len())
         .map(|row| {
+            // The softmax `viterbi_by` takes, without a buffer per word.
             let mx = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            let e: Vec<f32> = row.iter().map(|v| (v - mx).exp()).collect();
-            let sum: f32 = e.iter().sum();
-            [e[b] / sum, e[i] / sum, e[0] / sum]
+            let sum: f32 = row.iter().map(|v| (v - mx).exp()).sum();
+            let p = |k: usize| (row[k] - mx).exp() / sum;
+            [p(b), p(i), p(0)]
         })
         .collect()
 }
@@ -414,12 +415,12 @@ fn second_chance_source(
         |w: usize| para[w] == para[cue.start] && gap((w, w + 1), (cue.start, cue.end)) <= MAX_GAP;
     let lo = cue.start.saturating_sub(MAX_GAP + 1);
     let hi = (cue.end + MAX_GAP + 1).min(probs.len());
-
     let (start, p) = (lo..hi)
         .filter(|&w| near(w) && free(w))
         .map(|w| (w, probs[w][0]))
         .filter(|&(_, p)| p >= SECOND_CHANCE_SOURCE)
         .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?;
+    // The cue is a tagged span (not free), so a source before it ends at it.
     let mut end = start + 1;
     while end < probs.len()
         && end < cue.start.max(start + 1) + MAX_GAP
@@ -428,9 +429,6 @@ fn second_chance_source(
         && probs[end][1] > probs[end][2]
     {
         end += 1;
-    }
-    if start < cue.start && end > cue.start {
-        end = cue.start;
     }
     Some(Tagged {
         role: Role::Source,

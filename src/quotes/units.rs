@@ -209,6 +209,6 @@ impl<'a> Doc<'a> {
 fn is_glued_single_mark(text: &str, t: &Tok) -> bool {
     let touches = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     t.kind == TokKind::Mark
-        && matches!(t.ch, '\'' | '‘' | '’' | '‚' | '‹' | '›')
+        && crate::text::tokens::is_single(t.ch)
         && (touches(text[..t.start].chars().next_back()) || touches(text[t.end..].chars().next()))
 }

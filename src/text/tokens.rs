@@ -54,6 +54,11 @@ pub(super) fn is_mark_char(c: char) -> bool {
     )
 }
 
+/// A single quotation mark (or apostrophe): a mark that is not a double one.
+pub(crate) fn is_single(c: char) -> bool {
+    is_mark_char(c) && !is_double(c)
+}
+
 pub(super) fn is_double(c: char) -> bool {
     matches!(c, '"' | '“' | '”' | '„' | '‟' | '«' | '»')
 }
