@@ -24,6 +24,21 @@ pub struct ConllDoc {
 }
 
 impl ConllDoc {
+    /// All words of the document in order, and whether each starts a sentence.
+    pub fn words_and_starts(&self) -> (Vec<&str>, Vec<bool>) {
+        let words = self
+            .sentences
+            .iter()
+            .flat_map(|s| s.words.iter().map(String::as_str))
+            .collect();
+        let starts = self
+            .sentences
+            .iter()
+            .flat_map(|s| (0..s.words.len()).map(|i| i == 0))
+            .collect();
+        (words, starts)
+    }
+
     /// The document text (words joined by a space, sentences by a newline) and the byte span of
     /// every word, sentence by sentence.
     pub fn text_and_word_spans(&self) -> (String, Vec<Vec<(usize, usize)>>) {

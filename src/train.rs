@@ -33,13 +33,24 @@ pub const LABELS: [&str; 9] = [
 ];
 
 const IGNORE: u32 = u32::MAX;
+/// A word's first piece with teacher labels but no gold tag.
+const NO_GOLD: u32 = u32::MAX - 1;
+
+pub mod soft;
 
 /// What `newsx train` is to do (the library's form of its command line; see there for each
 /// field's meaning and default).
 #[derive(Debug, Clone)]
 pub struct TrainOptions {
-    /// CoNLL-2003 training file (BIO, IOB1 or IOB2).
-    pub train: PathBuf,
+    /// CoNLL-2003 training file (BIO, IOB1 or IOB2); not read when `soft` is given.
+    pub train: Option<PathBuf>,
+    /// Teacher labels ([`soft`], `newsx teacher-labels`): the training documents, their gold
+    /// tags where they have them, and the teacher's word distributions (distillation).
+    pub soft: Option<PathBuf>,
+    /// Weight of the distillation loss against the gold cross-entropy (`soft` only).
+    pub kd_weight: f64,
+    /// Temperature of the teacher's and the student's distributions in the distillation loss.
+    pub temperature: f64,
     /// CoNLL-2003 dev file, scored after every epoch.
     pub dev: PathBuf,
     /// Base encoder folder: config.json, model.safetensors, tokenizer.json.
@@ -92,19 +103,36 @@ pub struct Example {
     pub ids: Vec<u32>,
     /// Shape ids, same length.
     pub shapes: Vec<u32>,
-    /// Label ids at first pieces, [`u32::MAX`] elsewhere.
+    /// Label ids at first pieces ([`NO_GOLD`] for a word without a gold tag), [`u32::MAX`]
+    /// elsewhere.
     pub labels: Vec<u32>,
+    /// The teacher's log-probabilities ([`LABELS`] order) of each first piece, in order; empty
+    /// without teacher labels.
+    pub soft: Vec<f32>,
 }
 
 /// Pack the sentences of each document into windows of at most [`WINDOW`] pieces.
 pub fn pack(docs: &[ConllDoc], tok: &NerTokenizer) -> Result<Vec<Example>> {
+    pack_with(docs, None, tok)
+}
+
+/// [`pack`] with the teacher's word log-probabilities of every document (`soft[d]`,
+/// [`LABELS`]`.len()` per word); a word tagged [`soft::NO_TAG`] has no gold label.
+pub fn pack_with(
+    docs: &[ConllDoc],
+    soft: Option<&[Vec<f32>]>,
+    tok: &NerTokenizer,
+) -> Result<Vec<Example>> {
+    let nl = LABELS.len();
     let label_id: HashMap<&str, u32> = LABELS
         .iter()
         .enumerate()
         .map(|(i, l)| (*l, i as u32))
         .collect();
     let mut out = Vec::new();
-    for doc in docs {
+    for (di, doc) in docs.iter().enumerate() {
+        let doc_soft = soft.map(|s| s[di].as_slice());
+        let mut word_base = 0;
         let mut cur: Option<Example> = None;
         for s in &doc.sentences {
             let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
@@ -113,6 +141,7 @@ pub fn pack(docs: &[ConllDoc], tok: &NerTokenizer) -> Result<Vec<Example>> {
             let mut seg_ids = Vec::new();
             let mut seg_shapes = Vec::new();
             let mut seg_labels = Vec::new();
+            let mut seg_soft = Vec::new();
             let mut word_breaks = vec![0usize];
             for (wi, fp) in p.first_piece.iter().enumerate() {
                 let Some(start) = *fp else { continue };
@@ -123,9 +152,20 @@ pub fn pack(docs: &[ConllDoc], tok: &NerTokenizer) -> Result<Vec<Example>> {
                     .copied()
                     .unwrap_or(p.ids.len());
                 let tag = &s.tags[wi];
-                let lab = *label_id
-                    .get(tag.as_str())
-                    .with_context(|| format!("unknown tag {tag}"))?;
+                let lab = if tag == soft::NO_TAG && doc_soft.is_some() {
+                    NO_GOLD
+                } else {
+                    *label_id
+                        .get(tag.as_str())
+                        .with_context(|| format!("unknown tag {tag}"))?
+                };
+                if let Some(ds) = doc_soft {
+                    let w = word_base + wi;
+                    let row = ds
+                        .get(w * nl..(w + 1) * nl)
+                        .context("teacher labels cover fewer words than the document")?;
+                    seg_soft.push(row);
+                }
                 for k in start..end {
                     seg_ids.push(p.ids[k]);
                     seg_shapes.push(p.shapes[k]);
@@ -133,6 +173,7 @@ pub fn pack(docs: &[ConllDoc], tok: &NerTokenizer) -> Result<Vec<Example>> {
                 }
                 word_breaks.push(seg_ids.len());
             }
+            word_base += s.words.len();
             // Cut an over-long sentence into pieces at word breaks.
             let mut from = 0;
             while from < seg_ids.len() {
@@ -156,11 +197,21 @@ pub fn pack(docs: &[ConllDoc], tok: &NerTokenizer) -> Result<Vec<Example>> {
                         ids: vec![tok.cls],
                         shapes: vec![SHAPE_SPECIAL],
                         labels: vec![IGNORE],
+                        soft: Vec::new(),
                     });
                 }
                 let c = cur.as_mut().expect("window open");
                 c.ids.extend_from_slice(&seg_ids[from..to]);
                 c.shapes.extend_from_slice(&seg_shapes[from..to]);
+                // The teacher rows of the first pieces in `from..to`, in order.
+                let first = seg_labels[..from].iter().filter(|&&l| l != IGNORE).count();
+                let count = seg_labels[from..to]
+                    .iter()
+                    .filter(|&&l| l != IGNORE)
+                    .count();
+                for row in seg_soft.iter().skip(first).take(count) {
+                    c.soft.extend_from_slice(row);
+                }
                 c.labels.extend_from_slice(&seg_labels[from..to]);
                 from = to;
             }
@@ -451,17 +502,8 @@ pub fn predict_docs(ner: &Ner, docs: &[ConllDoc]) -> Result<(Vec<Tags>, Vec<Tags
     let mut gold = Vec::new();
     let mut pred = Vec::new();
     for d in docs {
-        let words: Vec<&str> = d
-            .sentences
-            .iter()
-            .flat_map(|s| s.words.iter().map(String::as_str))
-            .collect();
         // Windows may end where a CoNLL sentence starts, as in training.
-        let starts: Vec<bool> = d
-            .sentences
-            .iter()
-            .flat_map(|s| (0..s.words.len()).map(|i| i == 0))
-            .collect();
+        let (words, starts) = d.words_and_starts();
         let tags = ner.predict_words(&words, &starts)?;
         let mut k = 0;
         for s in &d.sentences {
@@ -535,12 +577,22 @@ impl<'a> Setup<'a> {
     fn load(opts: &'a TrainOptions) -> Result<Setup<'a>> {
         let tok = NerTokenizer::load(&opts.base.join("tokenizer.json"))?;
         let config = config_from_base(&opts.base, !opts.no_shape)?;
-        let mut train_docs = read_conll(&opts.train)?;
+        let (mut train_docs, mut teacher) = match (&opts.soft, &opts.train) {
+            (Some(p), _) => {
+                let sd = soft::read(p)?;
+                (sd.docs, Some(sd.logp))
+            }
+            (None, Some(p)) => (read_conll(p)?, None),
+            (None, None) => bail!("no training data: give --train or --soft"),
+        };
         if let Some(n) = opts.limit_docs {
             train_docs.truncate(n);
+            if let Some(t) = &mut teacher {
+                t.truncate(n);
+            }
         }
         let dev_docs = read_conll(&opts.dev)?;
-        let examples = pack(&train_docs, &tok)?;
+        let examples = pack_with(&train_docs, teacher.as_deref(), &tok)?;
         let pieces: usize = examples.iter().map(|e| e.ids.len()).sum();
         eprintln!(
             "train: {} documents -> {} windows, {} WordPieces; dev: {} documents",
@@ -615,7 +667,9 @@ fn progress_bar(quiet: bool, total: usize, pos: usize) -> ProgressBar {
     bar
 }
 
-/// The training loss of one batch (cross-entropy over the labelled pieces), and its WordPieces.
+/// The training loss of one batch, and its WordPieces: the cross-entropy against the gold tags
+/// and, with teacher labels, the distillation loss ([`distill_loss`]), weighted
+/// `1 - kd_weight` and `kd_weight`.
 fn batch_loss(
     s: &Setup,
     model: &NerModel,
@@ -636,22 +690,73 @@ fn batch_loss(
     let lens: Vec<usize> = rows.iter().map(|e| e.ids.len()).collect();
     let mask = attention_mask(&lens, dev)?;
     let t = *lens.iter().max().unwrap_or(&0);
+    // Every labelled position, and which of them have gold tags.
     let mut pos = Vec::new();
+    let mut gold_at = Vec::new();
     let mut tgt = Vec::new();
+    let mut teacher = Vec::new();
     for (ri, e) in rows.iter().enumerate() {
         for (ti, &l) in e.labels.iter().enumerate() {
             if l != IGNORE {
+                if l != NO_GOLD {
+                    gold_at.push(pos.len() as u32);
+                    tgt.push(l);
+                }
                 pos.push((ri * t + ti) as u32);
-                tgt.push(l);
             }
         }
+        teacher.extend_from_slice(&e.soft);
     }
     let logits = model.forward(&ids, &shapes, &mask, Some(rng))?;
     let nl = s.config.id2label.len();
     let flat = logits.reshape((rows.len() * t, nl))?;
     let sel = flat.index_select(&Tensor::new(pos.as_slice(), dev)?, 0)?;
-    let loss = candle_nn::loss::cross_entropy(&sel, &Tensor::new(tgt.as_slice(), dev)?)?;
+    let with_teacher = s.opts.soft.is_some() && teacher.len() == pos.len() * nl;
+    let gold_loss = if tgt.is_empty() {
+        None
+    } else {
+        let g = sel.index_select(&Tensor::new(gold_at.as_slice(), dev)?, 0)?;
+        Some(candle_nn::loss::cross_entropy(
+            &g,
+            &Tensor::new(tgt.as_slice(), dev)?,
+        )?)
+    };
+    let loss = match (gold_loss, with_teacher) {
+        (Some(g), false) => g,
+        (None, false) => bail!("a batch without gold tags or teacher labels"),
+        (g, true) => {
+            let kd = distill_loss(&sel, &teacher, s.opts.temperature)?;
+            let a = s.opts.kd_weight;
+            match g {
+                Some(g) => ((g * (1.0 - a))? + (kd * a)?)?,
+                None => kd,
+            }
+        }
+    };
     Ok((loss, lens.iter().sum()))
+}
+
+/// The distillation loss of student logits `sel` (`n × labels`) against the teacher's
+/// log-probabilities `teacher` (row-major, same shape) at temperature `temp`: the mean over rows
+/// of the cross-entropy `-Σ p_T log p_S` between both softened distributions, times `temp²` (so
+/// its gradients keep their scale across temperatures; Hinton et al. 2015). It differs from
+/// KL(p_T ‖ p_S) by the teacher's entropy, a constant.
+pub fn distill_loss(sel: &Tensor, teacher: &[f32], temp: f64) -> Result<Tensor> {
+    let (n, nl) = sel.dims2()?;
+    let mut p = Vec::with_capacity(teacher.len());
+    for row in teacher.chunks_exact(nl) {
+        let mx = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let e: Vec<f32> = row
+            .iter()
+            .map(|x| ((x - mx) as f64 / temp).exp() as f32)
+            .collect();
+        let z: f32 = e.iter().sum();
+        p.extend(e.into_iter().map(|x| x / z));
+    }
+    let p = Tensor::from_vec(p, (n, nl), sel.device())?;
+    let logq = candle_nn::ops::log_softmax(&(sel / temp)?, 1)?;
+    let ce = (p * logq)?.sum(1)?.mean(0)?.neg()?;
+    Ok((ce * (temp * temp))?)
 }
 
 /// The model and optimizer of a run, where it stands, and its running figures.
@@ -803,6 +908,7 @@ pub fn run(opts: &TrainOptions) -> Result<TrainSummary> {
             serde_json::to_string(&serde_json::json!({
                 "epochs": opts.epochs, "batch": opts.batch, "lr": opts.lr, "head_lr": opts.head_lr,
                 "warmup": opts.warmup, "seed": opts.seed, "shape": !opts.no_shape,
+                "soft": opts.soft, "kd_weight": opts.kd_weight, "temperature": opts.temperature,
                 "windows": s.examples.len(), "pieces": s.pieces, "total_steps": total
             }))?
         ),

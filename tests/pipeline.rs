@@ -230,3 +230,35 @@ fn attribution_tagger_runs_on_the_ner_encoder_and_checks_its_weights() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("train-attribution"), "{err}");
 }
+
+/// `newsx teacher-labels` labels good articles with the shipped model, and names a bad one and
+/// goes on (exit 1).
+#[test]
+fn teacher_labels_skip_a_bad_article() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = tmp.path().join("text");
+    std::fs::create_dir(&text).unwrap();
+    std::fs::write(
+        text.join("a.txt"),
+        "Peter Hale met officials of Acme Corp in Paris on Monday.\nHe said the talks went well.\n",
+    )
+    .unwrap();
+    std::fs::write(text.join("b.txt"), b"Caf\xe9 owners in Lyon\n").unwrap();
+    let soft = tmp.path().join("soft.tsv");
+    let o = newsx()
+        .args(["teacher-labels", "--model", "models/ner", "--text"])
+        .arg(&text)
+        .arg("--out")
+        .arg(&soft)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("b.txt") && err.contains("invalid UTF-8 at byte 3"),
+        "{err}"
+    );
+    let written = std::fs::read_to_string(&soft).unwrap();
+    assert!(written.contains("Paris\t-\t"), "{written}");
+    assert_eq!(written.matches("-DOCSTART-").count(), 1);
+}

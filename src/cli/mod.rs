@@ -5,6 +5,7 @@
 mod convert;
 mod eval;
 mod extract;
+mod teacher_labels;
 mod train;
 mod train_attribution;
 mod view;
@@ -28,6 +29,8 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Fine-tune the NER model on CoNLL-2003 BIO files.
     Train(train::TrainArgs),
+    /// Label training text with a trained NER teacher (or an ensemble) for distillation.
+    TeacherLabels(teacher_labels::TeacherLabelsArgs),
     /// Train the learned attribution tagger (source, cue, content) on PolNeAR.
     TrainAttribution(train_attribution::TrainAttributionArgs),
     /// Turn JSON Lines results (`extract --jsonl`) into the CSV files.
@@ -65,6 +68,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Extract(a) => extract::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Train(a) => train::run(a),
+        Command::TeacherLabels(a) => teacher_labels::run(a),
         Command::TrainAttribution(a) => train_attribution::run(a),
         Command::Convert(a) => convert::run(a),
         Command::View(a) => view::run(a),

@@ -9,8 +9,19 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, clap::Args)]
 pub struct TrainArgs {
     /// CoNLL-2003 training file (BIO, IOB1 or IOB2).
-    #[arg(long)]
-    pub train: PathBuf,
+    #[arg(long, required_unless_present = "soft")]
+    pub train: Option<PathBuf>,
+    /// Teacher labels written by `newsx teacher-labels`: their documents are the training set
+    /// (gold tags where they have them), and the teacher's word distributions a second target
+    /// (distillation). `--train` is not read.
+    #[arg(long, conflicts_with = "train")]
+    pub soft: Option<PathBuf>,
+    /// Weight of the distillation loss (the gold cross-entropy gets 1 minus this); `--soft` only.
+    #[arg(long, default_value_t = 0.5)]
+    pub kd_weight: f64,
+    /// Temperature of both distributions in the distillation loss.
+    #[arg(long, default_value_t = 2.0)]
+    pub temperature: f64,
     /// CoNLL-2003 dev file, scored after every epoch.
     #[arg(long)]
     pub dev: PathBuf,
@@ -70,6 +81,9 @@ pub fn run(a: TrainArgs) -> Result<Status> {
     let out = a.out.clone();
     let opts = TrainOptions {
         train: a.train,
+        soft: a.soft,
+        kd_weight: a.kd_weight,
+        temperature: a.temperature,
         dev: a.dev,
         base: a.base,
         out: a.out,

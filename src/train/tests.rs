@@ -171,3 +171,200 @@ fn scoring_is_conlleval() {
     let (pr, r, f, _) = score_tags(&g, &p);
     assert!((pr - 0.5).abs() < 1e-9 && (r - 0.5).abs() < 1e-9 && (f - 0.5).abs() < 1e-9);
 }
+
+fn project_tokenizer() -> NerTokenizer {
+    NerTokenizer::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner/tokenizer.json"))
+        .unwrap()
+}
+
+fn doc(sentences: &[(&[&str], &[&str])]) -> ConllDoc {
+    ConllDoc {
+        sentences: sentences
+            .iter()
+            .map(|(w, t)| crate::conll::Sentence {
+                words: w.iter().map(|s| s.to_string()).collect(),
+                tags: t.iter().map(|s| s.to_string()).collect(),
+            })
+            .collect(),
+    }
+}
+
+/// Log-probabilities that put (nearly) all mass on `tags`, one row per word.
+fn sharp(tags: &[&str]) -> Vec<f32> {
+    tags.iter()
+        .flat_map(|t| {
+            LABELS
+                .iter()
+                .map(move |l| if l == t { -0.001 } else { -9.5 })
+        })
+        .collect()
+}
+
+/// Teacher labels survive the file: words, gold tags, missing tags and the rows (3 decimals).
+#[test]
+fn teacher_labels_round_trip_through_the_file() {
+    let sd = soft::SoftDocs {
+        docs: vec![
+            doc(&[
+                (&["Peter", "Hale"], &["B-PER", "I-PER"]),
+                (&["in", "Paris"], &["O", "B-LOC"]),
+            ]),
+            doc(&[(&["Acme", "said"], &[soft::NO_TAG, soft::NO_TAG])]),
+        ],
+        logp: vec![
+            sharp(&["B-PER", "I-PER", "O", "B-LOC"]),
+            sharp(&["B-ORG", "O"]),
+        ],
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("soft.tsv");
+    soft::write(&sd, &p).unwrap();
+    assert_eq!(soft::read(&p).unwrap(), sd);
+}
+
+/// A damaged teacher-label file is refused with the line at fault.
+#[test]
+fn a_damaged_teacher_label_file_names_the_line() {
+    let head = format!("{} {}\n-DOCSTART-\n\n", soft::HEADER, LABELS.join(" "));
+    let row = ["-0.100"; 9].join(" ");
+    let cases = [
+        (
+            format!("{head}Paris\tB-LOC\t-0.1 -0.2\n"),
+            "line 4: 2 log-probabilities",
+        ),
+        (
+            format!("{head}Paris\tB-XYZ\t{row}\n"),
+            "line 4: unknown tag",
+        ),
+        (
+            format!("{head}Paris\tB-LOC\t{}\n", row.replacen("-0.100", "0.5", 1)),
+            "line 4",
+        ),
+        (format!("{head}Paris B-LOC\n"), "line 4: expected word"),
+        (
+            "Paris\tB-LOC\n".to_string(),
+            "line 1: not a newsx teacher-label file",
+        ),
+    ];
+    for (text, want) in cases {
+        let e = format!("{:#}", soft::parse(&text).unwrap_err());
+        assert!(e.contains(want), "{e:?} should contain {want:?}");
+    }
+}
+
+/// Unlabelled articles become documents of the extract path's words and sentences, no gold tags.
+#[test]
+fn an_article_becomes_an_unlabelled_document() {
+    let d = soft::text_doc("Peter Hale left Paris. He said so.\n");
+    assert_eq!(d.sentences.len(), 2);
+    assert_eq!(
+        d.sentences[0].words,
+        ["Peter", "Hale", "left", "Paris", "."]
+    );
+    assert!(d
+        .sentences
+        .iter()
+        .flat_map(|s| &s.tags)
+        .all(|t| t == soft::NO_TAG));
+}
+
+/// Each window carries the teacher row of each of its first pieces, in order, and a word without
+/// a gold tag is a labelled position without gold.
+#[test]
+fn packed_windows_carry_the_teacher_rows_of_their_words() {
+    let tok = project_tokenizer();
+    // Two documents; the second unlabelled; long enough to need more than one window.
+    let long: Vec<String> = (0..150).map(|i| format!("word{i}")).collect();
+    let long_refs: Vec<&str> = long.iter().map(String::as_str).collect();
+    let tags = vec![soft::NO_TAG; long.len()];
+    let docs = vec![
+        doc(&[
+            (&["Peter", "Hale"], &["B-PER", "I-PER"]),
+            (&["Mr."], &["O"]),
+        ]),
+        doc(&[(&long_refs, &tags)]),
+    ];
+    // Row of word w of document d: every value -(1000 d + w).
+    let soft_rows: Vec<Vec<f32>> = docs
+        .iter()
+        .enumerate()
+        .map(|(d, doc)| {
+            let n: usize = doc.sentences.iter().map(|s| s.words.len()).sum();
+            (0..n)
+                .flat_map(|w| vec![-((1000 * d + w) as f32); LABELS.len()])
+                .collect()
+        })
+        .collect();
+    let ex = pack_with(&docs, Some(&soft_rows), &tok).unwrap();
+    assert!(ex.len() >= 3, "{} windows", ex.len());
+    let mut seen = Vec::new();
+    for e in &ex {
+        let labelled: Vec<u32> = e.labels.iter().copied().filter(|&l| l != IGNORE).collect();
+        assert_eq!(e.soft.len(), labelled.len() * LABELS.len());
+        seen.extend(e.soft.chunks_exact(LABELS.len()).map(|r| -r[0] as usize));
+    }
+    let want: Vec<usize> = (0..3).chain((0..150).map(|w| 1000 + w)).collect();
+    assert_eq!(seen, want);
+    assert_eq!(ex[0].labels[1], 1); // B-PER
+    assert!(ex[1..]
+        .iter()
+        .flat_map(|e| &e.labels)
+        .all(|&l| l == IGNORE || l == NO_GOLD));
+    // Without teacher labels, a missing tag is an error, as before.
+    assert!(pack(&docs, &tok).is_err());
+}
+
+/// The distillation loss of a one-hot teacher at temperature 1 is the gold cross-entropy; it is
+/// smallest where the student gives the teacher's distribution.
+#[test]
+fn distillation_loss_is_cross_entropy_against_the_teacher() {
+    let dev = Device::Cpu;
+    let logits = Tensor::new(&[[2.0f32, 0.5, -1.0], [0.1, 0.2, 3.0]], &dev).unwrap();
+    let one_hot = [0.0f32, -1e9, -1e9, -1e9, -1e9, 0.0];
+    let kd = distill_loss(&logits, &one_hot, 1.0).unwrap();
+    let ce =
+        candle_nn::loss::cross_entropy(&logits, &Tensor::new(&[0u32, 2], &dev).unwrap()).unwrap();
+    let (a, b) = (
+        kd.to_scalar::<f32>().unwrap(),
+        ce.to_scalar::<f32>().unwrap(),
+    );
+    assert!((a - b).abs() < 1e-5, "{a} vs {b}");
+    // A teacher equal to the student's own distribution: any other student scores worse.
+    let teacher: Vec<f32> = candle_nn::ops::log_softmax(&logits, 1)
+        .unwrap()
+        .flatten_all()
+        .unwrap()
+        .to_vec1()
+        .unwrap();
+    let at = |l: &Tensor| {
+        distill_loss(l, &teacher, 2.0)
+            .unwrap()
+            .to_scalar::<f32>()
+            .unwrap()
+    };
+    let other = (logits.clone()
+        + Tensor::new(&[[0.0f32, 1.0, 0.0], [0.0, 0.0, -1.0]], &dev).unwrap())
+    .unwrap();
+    assert!(at(&logits) < at(&other));
+}
+
+/// The teacher's decode is scored against gold-tagged documents only.
+#[test]
+fn teacher_labels_are_scored_on_gold_documents() {
+    let gold = ["B-PER", "I-PER", "O", "B-LOC"];
+    let sd = soft::SoftDocs {
+        docs: vec![
+            doc(&[(&["Peter", "Hale", "in", "Paris"], &gold)]),
+            doc(&[(&["Acme"], &[soft::NO_TAG])]),
+        ],
+        // Wrong on the first word (I-PER at a start is not allowed: Viterbi must repair it).
+        logp: vec![sharp(&["I-PER", "I-PER", "O", "B-LOC"]), sharp(&["B-ORG"])],
+    };
+    let (_, _, f, _) = soft::score(&sd).unwrap();
+    assert!((f - 1.0).abs() < 1e-9, "{f}");
+    let none = soft::SoftDocs {
+        docs: vec![sd.docs[1].clone()],
+        logp: vec![sd.logp[1].clone()],
+    };
+    assert!(soft::score(&none).is_none());
+}
