@@ -143,6 +143,8 @@ pub fn pack_with(
             let mut seg_labels = Vec::new();
             let mut seg_soft = Vec::new();
             let mut word_breaks = vec![0usize];
+            // The next row of `seg_soft` to go into a window.
+            let mut soft_next = 0;
             for (wi, fp) in p.first_piece.iter().enumerate() {
                 let Some(start) = *fp else { continue };
                 let end = p.first_piece[wi + 1..]
@@ -204,13 +206,15 @@ pub fn pack_with(
                 c.ids.extend_from_slice(&seg_ids[from..to]);
                 c.shapes.extend_from_slice(&seg_shapes[from..to]);
                 // The teacher rows of the first pieces in `from..to`, in order.
-                let first = seg_labels[..from].iter().filter(|&&l| l != IGNORE).count();
-                let count = seg_labels[from..to]
-                    .iter()
-                    .filter(|&&l| l != IGNORE)
-                    .count();
-                for row in seg_soft.iter().skip(first).take(count) {
-                    c.soft.extend_from_slice(row);
+                if !seg_soft.is_empty() {
+                    let count = seg_labels[from..to]
+                        .iter()
+                        .filter(|&&l| l != IGNORE)
+                        .count();
+                    for row in &seg_soft[soft_next..soft_next + count] {
+                        c.soft.extend_from_slice(row);
+                    }
+                    soft_next += count;
                 }
                 c.labels.extend_from_slice(&seg_labels[from..to]);
                 from = to;
@@ -505,18 +509,19 @@ pub fn predict_docs(ner: &Ner, docs: &[ConllDoc]) -> Result<(Vec<Tags>, Vec<Tags
         // Windows may end where a CoNLL sentence starts, as in training.
         let (words, starts) = d.words_and_starts();
         let tags = ner.predict_words(&words, &starts)?;
-        let mut k = 0;
-        for s in &d.sentences {
-            gold.push(s.tags.clone());
-            let mut p = Vec::with_capacity(s.words.len());
-            for _ in &s.words {
-                p.push(tag_str(tags[k].0));
-                k += 1;
-            }
-            pred.push(p);
-        }
+        gold.extend(d.sentences.iter().map(|s| s.tags.clone()));
+        pred.extend(by_sentence(d, tags.iter().map(|t| tag_str(t.0))));
     }
     Ok((gold, pred))
+}
+
+/// The word tags of a whole document, cut into its sentences.
+fn by_sentence(doc: &ConllDoc, tags: impl IntoIterator<Item = String>) -> Vec<Tags> {
+    let mut it = tags.into_iter();
+    doc.sentences
+        .iter()
+        .map(|s| it.by_ref().take(s.words.len()).collect())
+        .collect()
 }
 
 fn tag_str(t: crate::ner::Tag) -> String {
@@ -711,7 +716,6 @@ fn batch_loss(
     let nl = s.config.id2label.len();
     let flat = logits.reshape((rows.len() * t, nl))?;
     let sel = flat.index_select(&Tensor::new(pos.as_slice(), dev)?, 0)?;
-    let with_teacher = s.opts.soft.is_some() && teacher.len() == pos.len() * nl;
     let gold_loss = if tgt.is_empty() {
         None
     } else {
@@ -721,17 +725,14 @@ fn batch_loss(
             &Tensor::new(tgt.as_slice(), dev)?,
         )?)
     };
-    let loss = match (gold_loss, with_teacher) {
+    // `pack_with` gives every labelled position a teacher row when there are teacher labels.
+    let kd = || distill_loss(&sel, &teacher, s.opts.temperature);
+    let a = s.opts.kd_weight;
+    let loss = match (gold_loss, s.opts.soft.is_some()) {
         (Some(g), false) => g,
         (None, false) => bail!("a batch without gold tags or teacher labels"),
-        (g, true) => {
-            let kd = distill_loss(&sel, &teacher, s.opts.temperature)?;
-            let a = s.opts.kd_weight;
-            match g {
-                Some(g) => ((g * (1.0 - a))? + (kd * a)?)?,
-                None => kd,
-            }
-        }
+        (None, true) => kd()?,
+        (Some(g), true) => ((g * (1.0 - a))? + (kd()? * a)?)?,
     };
     Ok((loss, lens.iter().sum()))
 }

@@ -255,7 +255,7 @@ fn teacher_labels_skip_a_bad_article() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("b.txt") && err.contains("invalid UTF-8 at byte 3"),
+        err.contains("b.txt: not valid UTF-8 at byte 3 (line 1); skipped"),
         "{err}"
     );
     let written = std::fs::read_to_string(&soft).unwrap();

@@ -1,8 +1,9 @@
 //! `newsx teacher-labels`: label training text with a teacher (or an ensemble) for distillation.
 
 use super::Status;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use newsx::conll::{read_conll, ConllDoc};
+use newsx::corpus::{collect_inputs, read_document, DEFAULT_MAX_BYTES};
 use newsx::train::soft;
 use std::path::{Path, PathBuf};
 
@@ -17,28 +18,17 @@ pub struct TeacherLabelsArgs {
     /// against them.
     #[arg(long)]
     pub conll: Vec<PathBuf>,
-    /// Folders of plain-text articles (`*.txt`) to label as unlabelled text, split into words and
-    /// sentences as `newsx extract` splits them.
+    /// Plain-text articles to label as unlabelled text: files, or folders searched for `*.txt`,
+    /// read and split into words and sentences as `newsx extract` reads and splits them.
     #[arg(long)]
     pub text: Vec<PathBuf>,
-    /// Take every N-th article of each `--text` folder (sorted by name).
+    /// Take every N-th article of each `--text` folder (in `doc_id` order).
     #[arg(long, default_value_t = 1)]
     pub every: usize,
     /// The teacher-label file to write (keep it outside the repository: it is derived from the
     /// training data).
     #[arg(long)]
     pub out: PathBuf,
-}
-
-/// The `*.txt` files of `dir`, sorted, every `every`-th.
-fn articles(dir: &Path, every: usize) -> Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("{}: cannot read folder", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
-    Ok(files.into_iter().step_by(every.max(1)).collect())
 }
 
 /// Run `newsx teacher-labels`.
@@ -50,22 +40,17 @@ pub fn run(a: TeacherLabelsArgs) -> Result<Status> {
     let labelled = docs.len();
     let mut failed = 0;
     for dir in &a.text {
-        for f in articles(dir, a.every)? {
-            match std::fs::read(&f)
-                .map_err(anyhow::Error::from)
-                .and_then(|b| {
-                    String::from_utf8(b).map_err(|e| {
-                        anyhow::anyhow!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to())
-                    })
-                }) {
-                Ok(text) => {
-                    let d = soft::text_doc(&text);
+        let files = collect_inputs(std::slice::from_ref(dir))?;
+        for f in files.iter().step_by(a.every.max(1)) {
+            match read_document(f, DEFAULT_MAX_BYTES) {
+                Ok(d) => {
+                    let d = soft::text_doc(&d.text);
                     if !d.sentences.is_empty() {
                         docs.push(d);
                     }
                 }
                 Err(e) => {
-                    eprintln!("newsx: {}: {e:#}; skipped", f.display());
+                    eprintln!("newsx: {e}; skipped");
                     failed += 1;
                 }
             }

@@ -16,7 +16,7 @@
 //! as a second target. Labels are word-level (a word's first WordPiece in each model), so teacher
 //! and student need not share a tokenizer.
 
-use super::{score_tags, Tags, LABELS};
+use super::{by_sentence, score_tags, Tags, LABELS};
 use crate::conll::{ConllDoc, Sentence};
 use crate::ner::{viterbi, Ner, Tag};
 use crate::text::TextAnalysis;
@@ -58,21 +58,12 @@ pub fn text_doc(text: &str) -> ConllDoc {
 
 /// Each model's label order mapped onto [`LABELS`]; errors when a model has other labels.
 fn label_order(ner: &Ner) -> Result<Vec<usize>> {
-    let names: Vec<String> = ner
-        .tags()
-        .iter()
-        .map(|t| match t {
-            Tag::O => "O".to_string(),
-            Tag::B(l) => format!("B-{}", l.as_str()),
-            Tag::I(l) => format!("I-{}", l.as_str()),
-        })
-        .collect();
     LABELS
         .iter()
         .map(|l| {
-            names
+            ner.tags()
                 .iter()
-                .position(|n| n == l)
+                .position(|t| Tag::parse(l) == Some(*t))
                 .with_context(|| format!("a teacher model has no label {l}"))
         })
         .collect()
@@ -135,19 +126,11 @@ pub fn score(soft: &SoftDocs) -> Option<(f64, f64, f64, Vec<String>)> {
         }
         let (_, breaks) = doc.words_and_starts();
         let best = viterbi(&tags, lp, &breaks);
-        let mut k = 0;
-        for s in &doc.sentences {
-            gold.push(s.tags.clone());
-            pred.push(
-                s.words
-                    .iter()
-                    .map(|_| {
-                        k += 1;
-                        LABELS[best[k - 1].0].to_string()
-                    })
-                    .collect(),
-            );
-        }
+        gold.extend(doc.sentences.iter().map(|s| s.tags.clone()));
+        pred.extend(by_sentence(
+            doc,
+            best.iter().map(|(i, _)| LABELS[*i].to_string()),
+        ));
     }
     if gold.is_empty() {
         return None;
