@@ -36,6 +36,7 @@ const IGNORE: u32 = u32::MAX;
 /// A word's first piece with teacher labels but no gold tag.
 const NO_GOLD: u32 = u32::MAX - 1;
 
+pub mod average;
 pub mod soft;
 
 /// What `newsx train` is to do (the library's form of its command line; see there for each

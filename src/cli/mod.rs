@@ -2,6 +2,7 @@
 //! into the library's plain option structs, and the one place that decides the exit status
 //! ([`exit_code`]). Nothing here is part of the library.
 
+mod average;
 mod convert;
 mod eval;
 mod extract;
@@ -31,6 +32,8 @@ enum Command {
     Train(train::TrainArgs),
     /// Label training text with a trained NER teacher (or an ensemble) for distillation.
     TeacherLabels(teacher_labels::TeacherLabelsArgs),
+    /// Average the weights of NER models trained from one start (checkpoint averaging).
+    Average(average::AverageArgs),
     /// Train the learned attribution tagger (source, cue, content) on PolNeAR.
     TrainAttribution(train_attribution::TrainAttributionArgs),
     /// Turn JSON Lines results (`extract --jsonl`) into the CSV files.
@@ -69,6 +72,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Eval(a) => eval::run(a),
         Command::Train(a) => train::run(a),
         Command::TeacherLabels(a) => teacher_labels::run(a),
+        Command::Average(a) => average::run(a),
         Command::TrainAttribution(a) => train_attribution::run(a),
         Command::Convert(a) => convert::run(a),
         Command::View(a) => view::run(a),
