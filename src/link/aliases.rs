@@ -259,19 +259,52 @@ fn alias_target(
                 .map(|(g, _)| g)
         }
         _ if key.len() == 1 => {
-            let acr = &key[0];
+            let word = &key[0];
             let all_caps = raw
                 .chars()
                 .filter(|c| c.is_alphabetic())
                 .all(|c| c.is_uppercase());
-            if acr.len() < 2 || !all_caps {
+            let acronym_of = (word.len() >= 2 && all_caps)
+                .then(|| {
+                    groups.iter().position(|b| {
+                        b.first_label != Label::Per && b.keys.iter().any(|k| initials(k) == *word)
+                    })
+                })
+                .flatten();
+            if acronym_of.is_some() || all_caps || label == Label::Loc {
+                return acronym_of;
+            }
+            // A lone name the NER typed ORG or MISC that ends an earlier full name: the surname
+            // of a person named before ("Cindy Secord" ... "Secord"), else the short form of a
+            // longer name of its own class ("Cisco Talos" ... "Talos"). The latest such group.
+            let ends_in = |b: &Build| b.keys.iter().any(|k| k.len() > 1 && k.last() == Some(word));
+            let latest = |pick: &dyn Fn(&Build) -> bool| {
+                groups
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| pick(b))
+                    .map(|(g, _)| g)
+                    .fold(None, |best: Option<usize>, g| match best {
+                        Some(b) if last_seen[b] >= last_seen[g] => Some(b),
+                        _ => Some(g),
+                    })
+            };
+            latest(&|b| b.first_label == Label::Per && ends_in(b))
+                .or_else(|| latest(&|b| b.first_label == label && ends_in(b)))
+        }
+        _ => {
+            // A longer name of a class other than LOC after its lone last word ("Talos" ...
+            // "Cisco Talos"): the same organisation, now named in full.
+            let last = key.last()?;
+            if label == Label::Loc {
                 return None;
             }
             groups.iter().position(|b| {
-                b.first_label != Label::Per && b.keys.iter().any(|k| initials(k) == *acr)
+                b.first_label == label
+                    && !b.full
+                    && b.keys.iter().all(|k| k.len() == 1 && k[0] == *last)
             })
         }
-        _ => None,
     }
 }
 

@@ -135,6 +135,27 @@ const ALIAS_CASES: &[AliasCase] = &[
         &["Maria Costa"],
     ),
     (
+        "a lone name typed ORG after a full person name ending in it is that person",
+        "Cindy Secord spoke first. Later Secord said no. Hale Ltd agreed.",
+        &[("Cindy Secord", 0, Per), ("Secord", 1, Org), ("Hale Ltd", 0, Org)],
+        &[0, 0, 1],
+        &["Cindy Secord", "Hale Ltd"],
+    ),
+    (
+        "a lone last word and the full organisation name merge, in either order",
+        "Talos found it. Cisco Talos said so. Talos added more.",
+        &[("Talos", 0, Org), ("Cisco Talos", 0, Org), ("Talos", 2, Org)],
+        &[0, 0, 0],
+        &["Cisco Talos"],
+    ),
+    (
+        "places and all-capital words do not merge by their last word",
+        "New York rose. York fell. Cisco NET came. NET left.",
+        &[("New York", 0, Loc), ("York", 1, Loc), ("Cisco NET", 0, Org), ("NET", 1, Org)],
+        &[0, 1, 2, 3],
+        &["New York", "York", "Cisco NET", "NET"],
+    ),
+    (
         "identical names of different classes stay apart",
         "Jordan played. Jordan closed its border.",
         &[("Jordan", 0, Per), ("Jordan", 1, Loc)],
