@@ -275,8 +275,9 @@ fn alias_target(
                 return acronym_of;
             }
             // A lone name the NER typed ORG or MISC that ends an earlier full name: the surname
-            // of a person named before ("Cindy Secord" ... "Secord"), else the short form of a
-            // longer name of its own class ("Cisco Talos" ... "Talos"). The latest such group.
+            // of a person named before ("Cindy Secord" ... "Secord"), else, for an ORG, the short
+            // form of a longer ORG name ("Cisco Talos" ... "Talos"). Not MISC: a lone "American"
+            // is no short form of "Polish American". The latest such group.
             let ends_in = |b: &Build| b.keys.iter().any(|k| k.len() > 1 && k.last() == Some(word));
             let latest = |pick: &dyn Fn(&Build) -> bool| {
                 groups
@@ -289,14 +290,15 @@ fn alias_target(
                         _ => Some(g),
                     })
             };
-            latest(&|b| b.first_label == Label::Per && ends_in(b))
-                .or_else(|| latest(&|b| b.first_label == label && ends_in(b)))
+            latest(&|b| b.first_label == Label::Per && ends_in(b)).or_else(|| {
+                latest(&|b| label == Label::Org && b.first_label == label && ends_in(b))
+            })
         }
         _ => {
-            // A longer name of a class other than LOC after its lone last word ("Talos" ...
-            // "Cisco Talos"): the same organisation, now named in full.
+            // A longer ORG name after its lone last word ("Talos" ... "Cisco Talos"): the same
+            // organisation, now named in full.
             let last = key.last()?;
-            if label == Label::Loc {
+            if label != Label::Org {
                 return None;
             }
             groups.iter().position(|b| {

@@ -149,6 +149,18 @@ const ALIAS_CASES: &[AliasCase] = &[
         &["Cisco Talos"],
     ),
     (
+        "a lone MISC word is no short form of a longer MISC name; a person's surname still is",
+        "Polish American voters came. An American won. Ana Trump spoke. Trump left.",
+        &[
+            ("Polish American", 0, Misc),
+            ("American", 1, Misc),
+            ("Ana Trump", 0, Per),
+            ("Trump", 1, Misc),
+        ],
+        &[0, 1, 2, 2],
+        &["Polish American", "American", "Ana Trump"],
+    ),
+    (
         "places and all-capital words do not merge by their last word",
         "New York rose. York fell. Cisco NET came. NET left.",
         &[("New York", 0, Loc), ("York", 1, Loc), ("Cisco NET", 0, Org), ("NET", 1, Org)],
