@@ -538,14 +538,12 @@ fn tag_str(t: crate::ner::Tag) -> String {
 pub fn export(varmap: &VarMap, config: &NerConfig, tok: &NerTokenizer, dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir)?;
     let data = varmap.data().lock().expect("varmap lock");
-    let mut map = HashMap::new();
-    for (n, v) in data.iter() {
-        map.insert(n.clone(), v.as_tensor().to_dtype(DType::F16)?);
-    }
+    let tensors: Vec<(String, Tensor)> = data
+        .iter()
+        .map(|(n, v)| (n.clone(), v.as_tensor().clone()))
+        .collect();
     drop(data);
-    let tmp = dir.join("model.safetensors.tmp");
-    candle_core::safetensors::save(&map, &tmp)?;
-    std::fs::rename(&tmp, dir.join("model.safetensors"))?;
+    save_weights_f16(tensors, dir)?;
     std::fs::write(
         dir.join("config.json"),
         serde_json::to_string_pretty(config)? + "\n",
@@ -553,6 +551,23 @@ pub fn export(varmap: &VarMap, config: &NerConfig, tok: &NerTokenizer, dir: &Pat
     tok.inner()
         .save(dir.join("tokenizer.json"), true)
         .map_err(|e| anyhow::anyhow!("saving tokenizer: {e}"))?;
+    Ok(())
+}
+
+/// Write `tensors` as the f16 `model.safetensors` of the model folder `dir` (under a temporary
+/// name first, so a reader never sees half a file): the weights file of every shipped model.
+pub(crate) fn save_weights_f16(
+    tensors: impl IntoIterator<Item = (String, Tensor)>,
+    dir: &Path,
+) -> Result<()> {
+    let mut map = HashMap::new();
+    for (n, t) in tensors {
+        map.insert(n, t.to_dtype(DType::F16)?);
+    }
+    let tmp = dir.join("model.safetensors.tmp");
+    candle_core::safetensors::save(&map, &tmp)
+        .with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, dir.join("model.safetensors"))?;
     Ok(())
 }
 

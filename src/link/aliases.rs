@@ -88,6 +88,18 @@ impl Build {
         }
     }
 
+    /// Whether a full name (two or more words) of the group ends in `word`.
+    fn has_full_name_ending_in(&self, word: &str) -> bool {
+        self.keys
+            .iter()
+            .any(|k| k.len() > 1 && k.last().is_some_and(|w| w == word))
+    }
+
+    /// Whether the group is known only by the one name `word` (a lone surname, a short form).
+    fn is_only(&self, word: &str) -> bool {
+        !self.full && self.keys.iter().all(|k| k.len() == 1 && k[0] == word)
+    }
+
     /// The entity: its canonical name and majority label (ties: the first label seen).
     fn finish(self) -> Entity {
         let mut label = self.first_label;
@@ -238,21 +250,15 @@ fn alias_target(
     match label {
         Label::Per if key.len() == 1 => {
             // Surname (or single name): nearest earlier full name ending in it.
-            let last = &key[0];
-            people()
-                .filter(|(_, b)| b.keys.iter().any(|k| k.len() > 1 && k.last() == Some(last)))
-                .map(|(g, _)| g)
-                // The latest; on a tie the first group.
-                .fold(None, |best: Option<usize>, g| match best {
-                    Some(b) if last_seen[b] >= last_seen[g] => Some(b),
-                    _ => Some(g),
-                })
+            latest(groups, last_seen, |b| {
+                b.first_label == Label::Per && b.has_full_name_ending_in(&key[0])
+            })
         }
         Label::Per => {
             let last = key.last()?;
             // A full name after its lone surname.
             people()
-                .find(|(_, b)| !b.full && b.keys.iter().all(|k| k.len() == 1 && k[0] == *last))
+                .find(|(_, b)| b.is_only(last))
                 // A short form of the first name ("Xander Wise" after "Alexander Wise",
                 // "Alex Smith" after "Alexander Smith").
                 .or_else(|| people().find(|(_, b)| b.keys.iter().any(|k| short_first_name(k, key))))
@@ -278,20 +284,13 @@ fn alias_target(
             // of a person named before ("Cindy Secord" ... "Secord"), else, for an ORG, the short
             // form of a longer ORG name ("Cisco Talos" ... "Talos"). Not MISC: a lone "American"
             // is no short form of "Polish American". The latest such group.
-            let ends_in = |b: &Build| b.keys.iter().any(|k| k.len() > 1 && k.last() == Some(word));
-            let latest = |pick: &dyn Fn(&Build) -> bool| {
-                groups
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, b)| pick(b))
-                    .map(|(g, _)| g)
-                    .fold(None, |best: Option<usize>, g| match best {
-                        Some(b) if last_seen[b] >= last_seen[g] => Some(b),
-                        _ => Some(g),
-                    })
-            };
-            latest(&|b| b.first_label == Label::Per && ends_in(b)).or_else(|| {
-                latest(&|b| label == Label::Org && b.first_label == label && ends_in(b))
+            latest(groups, last_seen, |b| {
+                b.first_label == Label::Per && b.has_full_name_ending_in(word)
+            })
+            .or_else(|| {
+                latest(groups, last_seen, |b| {
+                    label == Label::Org && b.first_label == label && b.has_full_name_ending_in(word)
+                })
             })
         }
         _ => {
@@ -301,13 +300,24 @@ fn alias_target(
             if label != Label::Org {
                 return None;
             }
-            groups.iter().position(|b| {
-                b.first_label == label
-                    && !b.full
-                    && b.keys.iter().all(|k| k.len() == 1 && k[0] == *last)
-            })
+            groups
+                .iter()
+                .position(|b| b.first_label == label && b.is_only(last))
         }
     }
+}
+
+/// The group `pick` accepts that was seen latest (on a tie the first group).
+fn latest(groups: &[Build], last_seen: &[usize], pick: impl Fn(&Build) -> bool) -> Option<usize> {
+    groups
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| pick(b))
+        .map(|(g, _)| g)
+        .fold(None, |best: Option<usize>, g| match best {
+            Some(b) if last_seen[b] >= last_seen[g] => Some(b),
+            _ => Some(g),
+        })
 }
 
 /// A non-person group known only by an acronym takes the spelled-out name found in the text.

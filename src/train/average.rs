@@ -64,15 +64,12 @@ pub fn average_models(dirs: &[&Path], out: &Path) -> Result<()> {
         }
     }
     let n = dirs.len() as f64;
-    let mut map = HashMap::new();
-    for (name, t) in sum {
-        map.insert(name, (t / n)?.to_dtype(DType::F16)?);
-    }
+    let mean = sum
+        .into_iter()
+        .map(|(name, t)| Ok((name, (t / n)?)))
+        .collect::<Result<Vec<_>>>()?;
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    let tmp = out.join("model.safetensors.tmp");
-    candle_core::safetensors::save(&map, &tmp)
-        .with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, out.join("model.safetensors"))?;
+    super::save_weights_f16(mean, out)?;
     for f in ["config.json", "tokenizer.json"] {
         std::fs::copy(first.join(f), out.join(f)).with_context(|| {
             format!("copying {} into {}", first.join(f).display(), out.display())
