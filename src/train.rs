@@ -1,7 +1,8 @@
 //! `newsx train`: fine-tune the encoder and a token-classification head on CoNLL-2003 BIO files.
 //!
 //! Recipe: word labels on the first WordPiece of each word; consecutive whole sentences of one
-//! document packed into windows of at most 126 WordPieces (every word labelled); a word-shape
+//! document packed into windows of at most `--window` WordPieces (126 by default; every word
+//! labelled), optionally a share of sentences read in Title Case (`--title-case`); a word-shape
 //! embedding added to the input embeddings; AdamW (encoder and shape embedding at `--lr`, head
 //! at `--head-lr`, weight decay 0.01 except biases and layer norms), linear warm-up then linear
 //! decay, gradient clipping at 1.0, dropout 0.1, fixed seed. Dev strict F1 after every epoch.
@@ -74,6 +75,12 @@ pub struct TrainOptions {
     pub seed: u64,
     /// Without the word-shape (casing) embedding.
     pub no_shape: bool,
+    /// Most WordPieces in one training window; written to the model's config, so that
+    /// `newsx extract` packs the same windows.
+    pub window: usize,
+    /// Share of training sentences whose words are all read in Title Case (case augmentation:
+    /// the labels, gold and teacher's, stay those of the original casing).
+    pub title_case: f64,
     /// Save a checkpoint every N steps.
     pub checkpoint_every: usize,
     /// Continue from the checkpoint in `out`.
@@ -112,18 +119,67 @@ pub struct Example {
     pub soft: Vec<f32>,
 }
 
+/// How [`pack_with`] cuts and reads the training text.
+#[derive(Debug, Clone, Copy)]
+pub struct Packing {
+    /// Most WordPieces in one window.
+    pub window: usize,
+    /// Share of sentences read in Title Case ([`TrainOptions::title_case`]).
+    pub title_case: f64,
+    /// Picks those sentences (a hash of seed, document and sentence index).
+    pub seed: u64,
+}
+
+impl Default for Packing {
+    fn default() -> Self {
+        Self {
+            window: WINDOW,
+            title_case: 0.0,
+            seed: 0,
+        }
+    }
+}
+
 /// Pack the sentences of each document into windows of at most [`WINDOW`] pieces.
 pub fn pack(docs: &[ConllDoc], tok: &NerTokenizer) -> Result<Vec<Example>> {
-    pack_with(docs, None, tok)
+    pack_with(docs, None, tok, Packing::default())
+}
+
+/// Whether sentence `s` of document `d` is read in Title Case: a hash of the three numbers
+/// (splitmix64), so the choice does not depend on the order of packing.
+fn title_cased(how: &Packing, d: usize, s: usize) -> bool {
+    if how.title_case <= 0.0 {
+        return false;
+    }
+    let mut z = how
+        .seed
+        .wrapping_add((d as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+        .wrapping_add((s as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    ((z >> 11) as f64 / (1u64 << 53) as f64) < how.title_case
+}
+
+/// `w` with its first letter upper-cased when it starts with a lower-case letter.
+fn title(w: &str) -> String {
+    let mut c = w.chars();
+    match c.next() {
+        Some(f) if f.is_lowercase() => f.to_uppercase().chain(c).collect(),
+        _ => w.to_string(),
+    }
 }
 
 /// [`pack`] with the teacher's word log-probabilities of every document (`soft[d]`,
-/// [`LABELS`]`.len()` per word); a word tagged [`soft::NO_TAG`] has no gold label.
+/// [`LABELS`]`.len()` per word; a word tagged [`soft::NO_TAG`] has no gold label), windows of
+/// at most `how.window` pieces, and case augmentation.
 pub fn pack_with(
     docs: &[ConllDoc],
     soft: Option<&[Vec<f32>]>,
     tok: &NerTokenizer,
+    how: Packing,
 ) -> Result<Vec<Example>> {
+    let window = how.window;
     let nl = LABELS.len();
     let label_id: HashMap<&str, u32> = LABELS
         .iter()
@@ -135,9 +191,15 @@ pub fn pack_with(
         let doc_soft = soft.map(|s| s[di].as_slice());
         let mut word_base = 0;
         let mut cur: Option<Example> = None;
-        for s in &doc.sentences {
-            let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
-            let p = tok.encode_words(&words)?;
+        for (si, s) in doc.sentences.iter().enumerate() {
+            let p = if title_cased(&how, di, si) {
+                let words: Vec<String> = s.words.iter().map(|w| title(w)).collect();
+                let words: Vec<&str> = words.iter().map(String::as_str).collect();
+                tok.encode_words(&words)?
+            } else {
+                let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
+                tok.encode_words(&words)?
+            };
             // Per-word piece ranges, so that a long sentence can be cut between words.
             let mut seg_ids = Vec::new();
             let mut seg_shapes = Vec::new();
@@ -181,17 +243,17 @@ pub fn pack_with(
             let mut from = 0;
             while from < seg_ids.len() {
                 let mut to = seg_ids.len();
-                if to - from > WINDOW {
+                if to - from > window {
                     to = *word_breaks
                         .iter()
                         .rev()
-                        .find(|&&b| b > from && b - from <= WINDOW)
-                        .unwrap_or(&(from + WINDOW));
+                        .find(|&&b| b > from && b - from <= window)
+                        .unwrap_or(&(from + window));
                 }
                 let len = to - from;
                 let fits = cur
                     .as_ref()
-                    .is_some_and(|c| c.ids.len() - 1 + len <= WINDOW);
+                    .is_some_and(|c| c.ids.len() - 1 + len <= window);
                 if !fits {
                     if let Some(c) = cur.take() {
                         out.push(close(c, tok));
@@ -266,7 +328,7 @@ fn default_eps() -> f64 {
 }
 
 /// Build the model config from the base encoder's `config.json`.
-pub fn config_from_base(base: &Path, shapes: bool) -> Result<NerConfig> {
+pub fn config_from_base(base: &Path, shapes: bool, window: usize) -> Result<NerConfig> {
     let p = base.join("config.json");
     let hf: HfConfig = serde_json::from_str(
         &std::fs::read_to_string(&p).with_context(|| format!("{}: cannot read", p.display()))?,
@@ -297,6 +359,7 @@ pub fn config_from_base(base: &Path, shapes: bool) -> Result<NerConfig> {
         attention_probs_dropout_prob: 0.1,
         num_shapes: if shapes { NUM_SHAPES } else { 0 },
         id2label: LABELS.iter().map(|s| s.to_string()).collect(),
+        window,
     })
 }
 
@@ -597,7 +660,17 @@ impl<'a> Setup<'a> {
     /// Read the tokenizer, the base config and both CoNLL files, and pack the training windows.
     fn load(opts: &'a TrainOptions) -> Result<Setup<'a>> {
         let tok = NerTokenizer::load(&opts.base.join("tokenizer.json"))?;
-        let config = config_from_base(&opts.base, !opts.no_shape)?;
+        if opts.window < 8 {
+            bail!("--window {}: a window needs at least 8 pieces", opts.window);
+        }
+        let config = config_from_base(&opts.base, !opts.no_shape, opts.window)?;
+        if opts.window + 2 > config.max_position_embeddings {
+            bail!(
+                "--window {}: the base encoder has {} positions (window + [CLS] + [SEP])",
+                opts.window,
+                config.max_position_embeddings
+            );
+        }
         let (mut train_docs, mut teacher) = match (&opts.soft, &opts.train) {
             (Some(p), _) => {
                 let sd = soft::read(p)?;
@@ -613,7 +686,12 @@ impl<'a> Setup<'a> {
             }
         }
         let dev_docs = read_conll(&opts.dev)?;
-        let examples = pack_with(&train_docs, teacher.as_deref(), &tok)?;
+        let how = Packing {
+            window: opts.window,
+            title_case: opts.title_case,
+            seed: opts.seed,
+        };
+        let examples = pack_with(&train_docs, teacher.as_deref(), &tok, how)?;
         let pieces: usize = examples.iter().map(|e| e.ids.len()).sum();
         eprintln!(
             "train: {} documents -> {} windows, {} WordPieces; dev: {} documents",

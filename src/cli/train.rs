@@ -56,6 +56,14 @@ pub struct TrainArgs {
     /// Without the word-shape (casing) embedding, for the ablation.
     #[arg(long)]
     pub no_shape: bool,
+    /// Most WordPieces in one window (without [CLS] and [SEP]); stored in the model's
+    /// config.json, and `newsx extract` packs its windows the same way
+    #[arg(long, default_value_t = newsx::ner::WINDOW)]
+    pub window: usize,
+    /// Share of training sentences read in Title Case, labels unchanged (case augmentation, for
+    /// headlines)
+    #[arg(long, default_value_t = 0.0)]
+    pub title_case: f64,
     /// Save a checkpoint every N steps.
     #[arg(long, default_value_t = 100)]
     pub checkpoint_every: usize,
@@ -95,6 +103,8 @@ pub fn run(a: TrainArgs) -> Result<Status> {
         warmup: a.warmup,
         seed: a.seed,
         no_shape: a.no_shape,
+        window: a.window,
+        title_case: a.title_case,
         checkpoint_every: a.checkpoint_every,
         resume: a.resume,
         stop_after: a.stop_after,

@@ -168,6 +168,8 @@ pub struct Ner {
     ort: Option<ort_engine::OrtEngine>,
     tokenizer: NerTokenizer,
     tags: Vec<Tag>,
+    /// Most WordPieces in one window (the model config's `window`).
+    window: usize,
     decoding: Decoding,
     stats: Counters,
 }
@@ -281,6 +283,7 @@ impl Ner {
             ort: None,
             tokenizer,
             tags,
+            window: config.window,
             decoding: Decoding::default(),
             stats: Counters::default(),
         })
@@ -316,6 +319,7 @@ impl Ner {
             ort: None,
             tokenizer,
             tags,
+            window: config.window,
             decoding: Decoding::default(),
             stats: Counters::default(),
         })
@@ -371,7 +375,7 @@ impl Ner {
                 can_cut[*p] = true;
             }
         }
-        pack_windows(n, &can_cut, WINDOW, MARGIN)
+        pack_windows(n, &can_cut, self.window, MARGIN)
     }
 
     /// Per-word label logits, `labels` per word (the first WordPiece's row); a word without

@@ -47,6 +47,14 @@ pub struct NerConfig {
     /// Class index → BIO label (`O`, `B-PER`, …); its length is the head's width.
     #[serde(default)]
     pub id2label: Vec<String>,
+    /// Most WordPieces in one window (without `[CLS]`/`[SEP]`), the same in training and at
+    /// inference; a config without it was trained with [`crate::ner::WINDOW`].
+    #[serde(default = "default_window")]
+    pub window: usize,
+}
+
+fn default_window() -> usize {
+    crate::ner::WINDOW
 }
 
 fn default_dropout() -> f32 {
@@ -448,6 +456,7 @@ pub(crate) mod testing {
             attention_probs_dropout_prob: 0.1,
             num_shapes: NUM_SHAPES,
             id2label: vec!["O".into(), "B-PER".into(), "I-PER".into()],
+            window: crate::ner::WINDOW,
         }
     }
 

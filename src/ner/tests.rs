@@ -85,6 +85,7 @@ fn engine_without_token_types_adds_nothing() {
         attention_probs_dropout_prob: 0.1,
         num_shapes: NUM_SHAPES,
         id2label: ["O", "B-PER", "I-PER"].map(String::from).to_vec(),
+        window: WINDOW,
     };
     let with = VarMap::new();
     NerModel::load(VarBuilder::from_varmap(&with, DType::F32, &dev), &cfg(2)).unwrap();
@@ -329,4 +330,17 @@ fn decode_follows_conlleval() {
     let spans = [Span::new(0, 1), Span::new(2, 3)];
     let e = decode(text, &spans, &[(t("B-PER"), 0.9), (t("I-PER"), 0.9)]);
     assert_eq!(e.len(), 2);
+}
+
+/// A model config without `window` (every model before the setting) packs windows of
+/// [`WINDOW`] pieces; one with it keeps its own.
+#[test]
+fn config_window_defaults_to_the_old_size() {
+    let mut v = serde_json::to_value(model::testing::tiny()).unwrap();
+    v.as_object_mut().unwrap().remove("window");
+    let c: NerConfig = serde_json::from_value(v.clone()).unwrap();
+    assert_eq!(c.window, WINDOW);
+    v["window"] = 254.into();
+    let c: NerConfig = serde_json::from_value(v).unwrap();
+    assert_eq!(c.window, 254);
 }

@@ -33,7 +33,7 @@ fn distilbert_base_loads_as_the_same_encoder() {
                 "sinusoidal_pos_embds": false, "activation": "gelu"}"#,
     )
     .unwrap();
-    let got = config_from_base(dir.path(), false).unwrap();
+    let got = config_from_base(dir.path(), false, WINDOW).unwrap();
     assert_eq!(got, cfg);
     let (_vm2, m2) = init_model(dir.path(), &got, &dev, &DropoutRng::new(9)).unwrap();
     let ids = pad_u32(&[&[1, 5, 7, 9, 2], &[1, 4, 2]], 0, &dev).unwrap();
@@ -58,7 +58,7 @@ fn distilbert_base_loads_as_the_same_encoder() {
                 "sinusoidal_pos_embds": true}"#,
     )
     .unwrap();
-    assert!(config_from_base(dir.path(), false).is_err());
+    assert!(config_from_base(dir.path(), false, WINDOW).is_err());
 }
 
 fn teacher_dir() -> PathBuf {
@@ -88,7 +88,7 @@ fn teacher_encoder_matches_the_reference() {
         .iter()
         .map(|v| v.as_u64().unwrap() as u32)
         .collect();
-    let cfg = config_from_base(&dir, false).unwrap();
+    let cfg = config_from_base(&dir, false, WINDOW).unwrap();
     assert_eq!(
         (cfg.hidden_size, cfg.num_hidden_layers, cfg.type_vocab_size),
         (768, 6, 0)
@@ -295,7 +295,7 @@ fn packed_windows_carry_the_teacher_rows_of_their_words() {
                 .collect()
         })
         .collect();
-    let ex = pack_with(&docs, Some(&soft_rows), &tok).unwrap();
+    let ex = pack_with(&docs, Some(&soft_rows), &tok, Packing::default()).unwrap();
     assert!(ex.len() >= 3, "{} windows", ex.len());
     let mut seen = Vec::new();
     for e in &ex {
@@ -367,4 +367,79 @@ fn teacher_labels_are_scored_on_gold_documents() {
         logp: vec![sd.logp[1].clone()],
     };
     assert!(soft::score(&none).is_none());
+}
+
+/// `Packing::window` bounds every window, and a smaller window gives more of them over the same
+/// words, each word labelled once.
+#[test]
+fn windows_follow_the_packing_size() {
+    let tok = project_tokenizer();
+    let sent: Vec<String> = (0..20).map(|i| format!("word{i}")).collect();
+    let refs: Vec<&str> = sent.iter().map(String::as_str).collect();
+    let tags = vec!["O"; refs.len()];
+    let sentences: Vec<(&[&str], &[&str])> = (0..12).map(|_| (&refs[..], &tags[..])).collect();
+    let docs = vec![doc(&sentences)];
+    let mut counts = Vec::new();
+    for window in [40, 126, 254] {
+        let how = Packing {
+            window,
+            ..Packing::default()
+        };
+        let ex = pack_with(&docs, None, &tok, how).unwrap();
+        assert!(ex.iter().all(|e| e.ids.len() <= window + 2), "{window}");
+        let labelled: usize = ex
+            .iter()
+            .map(|e| e.labels.iter().filter(|&&l| l != IGNORE).count())
+            .sum();
+        assert_eq!(labelled, 12 * 20);
+        counts.push(ex.len());
+    }
+    assert!(counts[0] > counts[1] && counts[1] > counts[2], "{counts:?}");
+}
+
+/// Case augmentation: the chosen share of sentences (about `title_case`, fixed by the seed) is
+/// read with Title-Case shapes; the pieces and labels are those of the original words.
+#[test]
+fn title_case_augmentation_changes_shapes_only() {
+    let tok = project_tokenizer();
+    let words = ["the", "minister", "said", "on", "monday", "."];
+    let tags = ["O"; 6];
+    let sentences: Vec<(&[&str], &[&str])> = (0..400).map(|_| (&words[..], &tags[..])).collect();
+    let docs = vec![doc(&sentences)];
+    let plain = pack_with(&docs, None, &tok, Packing::default()).unwrap();
+    let how = Packing {
+        title_case: 0.25,
+        seed: 7,
+        ..Packing::default()
+    };
+    let aug = pack_with(&docs, None, &tok, how).unwrap();
+    assert_eq!(aug.len(), plain.len());
+    let titled_shape = crate::ner::tokenizer::word_shape("Minister");
+    let lower = crate::ner::tokenizer::word_shape("minister");
+    let (mut titled, mut total) = (0, 0);
+    for (a, p) in aug.iter().zip(&plain) {
+        assert_eq!(a.ids, p.ids);
+        assert_eq!(a.labels, p.labels);
+        // Each sentence is six words of one piece each, so the shapes come in runs of six.
+        for (sa, sp) in a.shapes[1..a.shapes.len() - 1]
+            .chunks(6)
+            .zip(p.shapes[1..p.shapes.len() - 1].chunks(6))
+        {
+            total += 1;
+            assert!(sp[..5].iter().all(|&s| s == lower));
+            if sa[..5].iter().all(|&s| s == titled_shape) {
+                titled += 1;
+            } else {
+                assert_eq!(sa, sp);
+            }
+        }
+    }
+    assert_eq!(total, 400);
+    assert!((60..=140).contains(&titled), "{titled} of 400 title-cased");
+    // The same seed picks the same sentences.
+    let again = pack_with(&docs, None, &tok, how).unwrap();
+    assert!(again.iter().zip(&aug).all(|(x, y)| x.shapes == y.shapes));
+    assert_eq!(title("'em"), "'em");
+    assert_eq!(title("éclair"), "Éclair");
+    assert_eq!(title("U.S."), "U.S.");
 }
