@@ -82,6 +82,8 @@ pub struct ExtractOptions {
     pub onnx: Option<PathBuf>,
     /// How NER labels are decoded.
     pub decoding: crate::ner::Decoding,
+    /// Window size in WordPieces instead of the model config's.
+    pub window: Option<usize>,
     /// The attribution tagger's folder (needed unless `combine` is [`Combine::Rules`]).
     pub attribution: Option<PathBuf>,
     /// How the tagger's quotes join the rule stage's.
@@ -645,6 +647,9 @@ fn load_engine(opts: &ExtractOptions, threads: usize) -> Result<Ner> {
         }
     }
     ner.set_decoding(opts.decoding);
+    if let Some(w) = opts.window {
+        ner.set_window(w).context("--window")?;
+    }
     Ok(ner)
 }
 

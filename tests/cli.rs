@@ -121,3 +121,28 @@ fn exit_status_policy() {
         show(&o)
     );
 }
+
+/// `--window N` reads documents in windows of N WordPieces: a size the encoder cannot hold is a
+/// usage error naming the flag and the range; a longer window than the model's still labels every
+/// sample article.
+#[test]
+fn extract_window_flag() {
+    let d = tempdir();
+    let out = d.path().join("out");
+    let out = out.to_str().unwrap();
+    let o = run(&[
+        "extract", "corpus", "--out", out, "--quiet", "--window", "600",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--window") && err.contains("8 to 510"),
+        "{err}"
+    );
+    let o = run(&[
+        "extract", "corpus", "--out", out, "--quiet", "--window", "254",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    let ents = std::fs::read_to_string(d.path().join("out/entities.csv")).unwrap();
+    assert!(ents.lines().count() > 50, "{ents}");
+}

@@ -56,6 +56,11 @@ pub struct ExtractArgs {
     /// word's most probable label, the decoding before; for ablations).
     #[arg(long, default_value = "viterbi")]
     pub decode: String,
+    /// Read each document in windows of at most N WordPieces instead of the model's own
+    /// (`window` in its config.json, 126 for the shipped model): more context per sentence, at
+    /// a cost that grows with the square of the window (see models/README.md).
+    #[arg(long, value_name = "N")]
+    pub window: Option<usize>,
     /// The learned attribution tagger's folder (a head on the NER encoder trained by
     /// `newsx train-attribution`), used as `--combine` says.
     #[arg(long)]
@@ -92,6 +97,7 @@ pub fn run(args: ExtractArgs) -> Result<Status> {
         onnx: args.onnx,
         decoding: newsx::ner::Decoding::parse(&args.decode)
             .with_context(|| format!("--decode {:?}: expected viterbi or argmax", args.decode))?,
+        window: args.window,
         attribution: args.attribution,
         combine: newsx::attribution::Combine::parse(&args.combine).with_context(|| {
             format!(

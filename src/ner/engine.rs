@@ -503,6 +503,11 @@ impl Engine {
         self.simd = false;
     }
 
+    /// Position embeddings: the most pieces one window can hold, `[CLS]` and `[SEP]` included.
+    pub fn max_positions(&self) -> usize {
+        self.dims.max_pos
+    }
+
     /// Hidden width of the encoder.
     pub fn hidden(&self) -> usize {
         self.dims.hidden

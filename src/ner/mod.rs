@@ -346,6 +346,23 @@ impl Ner {
         self.engine.logits(ids, shapes)
     }
 
+    /// Read documents in windows of at most `window` WordPieces instead of the model config's
+    /// (`newsx extract --window`); it must leave room for `[CLS]` and `[SEP]` in the encoder's
+    /// positions.
+    pub fn set_window(&mut self, window: usize) -> Result<()> {
+        let max = self.engine.max_positions();
+        if window < 8 || window + 2 > max {
+            bail!("window {window}: expected 8 to {} WordPieces", max - 2);
+        }
+        self.window = window;
+        Ok(())
+    }
+
+    /// The most WordPieces in one window.
+    pub fn window(&self) -> usize {
+        self.window
+    }
+
     /// Choose how word labels are decoded (default [`Decoding::Viterbi`]).
     pub fn set_decoding(&mut self, decoding: Decoding) {
         self.decoding = decoding;
