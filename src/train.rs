@@ -23,6 +23,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -162,11 +163,11 @@ fn title_cased(how: &Packing, d: usize, s: usize) -> bool {
 }
 
 /// `w` with its first letter upper-cased when it starts with a lower-case letter.
-fn title(w: &str) -> String {
+fn title(w: &str) -> Cow<'_, str> {
     let mut c = w.chars();
     match c.next() {
-        Some(f) if f.is_lowercase() => f.to_uppercase().chain(c).collect(),
-        _ => w.to_string(),
+        Some(f) if f.is_lowercase() => Cow::Owned(f.to_uppercase().chain(c).collect()),
+        _ => Cow::Borrowed(w),
     }
 }
 
@@ -192,14 +193,20 @@ pub fn pack_with(
         let mut word_base = 0;
         let mut cur: Option<Example> = None;
         for (si, s) in doc.sentences.iter().enumerate() {
-            let p = if title_cased(&how, di, si) {
-                let words: Vec<String> = s.words.iter().map(|w| title(w)).collect();
-                let words: Vec<&str> = words.iter().map(String::as_str).collect();
-                tok.encode_words(&words)?
-            } else {
-                let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
-                tok.encode_words(&words)?
-            };
+            let titled = title_cased(&how, di, si);
+            let words: Vec<Cow<str>> = s
+                .words
+                .iter()
+                .map(|w| {
+                    if titled {
+                        title(w)
+                    } else {
+                        Cow::Borrowed(w.as_str())
+                    }
+                })
+                .collect();
+            let words: Vec<&str> = words.iter().map(|w| w.as_ref()).collect();
+            let p = tok.encode_words(&words)?;
             // Per-word piece ranges, so that a long sentence can be cut between words.
             let mut seg_ids = Vec::new();
             let mut seg_shapes = Vec::new();
@@ -660,17 +667,9 @@ impl<'a> Setup<'a> {
     /// Read the tokenizer, the base config and both CoNLL files, and pack the training windows.
     fn load(opts: &'a TrainOptions) -> Result<Setup<'a>> {
         let tok = NerTokenizer::load(&opts.base.join("tokenizer.json"))?;
-        if opts.window < 8 {
-            bail!("--window {}: a window needs at least 8 pieces", opts.window);
-        }
         let config = config_from_base(&opts.base, !opts.no_shape, opts.window)?;
-        if opts.window + 2 > config.max_position_embeddings {
-            bail!(
-                "--window {}: the base encoder has {} positions (window + [CLS] + [SEP])",
-                opts.window,
-                config.max_position_embeddings
-            );
-        }
+        crate::ner::check_window(opts.window, config.max_position_embeddings)
+            .with_context(|| format!("--window for the base encoder {}", opts.base.display()))?;
         let (mut train_docs, mut teacher) = match (&opts.soft, &opts.train) {
             (Some(p), _) => {
                 let sd = soft::read(p)?;

@@ -204,6 +204,18 @@ fn parse_tags(id2label: &[String]) -> Result<Vec<Tag>> {
         .collect()
 }
 
+/// Check that windows of `window` pieces fit an encoder of `max_pos` positions (`[CLS]` and
+/// `[SEP]` take two): the one rule for a model's config, `extract --window` and `train --window`.
+pub fn check_window(window: usize, max_pos: usize) -> Result<()> {
+    if window < 8 || window + 2 > max_pos {
+        bail!(
+            "window {window}: expected 8 to {} WordPieces",
+            max_pos.saturating_sub(2)
+        );
+    }
+    Ok(())
+}
+
 /// The engine's sizes from a model configuration.
 fn dims(c: &NerConfig) -> Dims {
     Dims {
@@ -250,6 +262,8 @@ impl Ner {
         })?;
         let tags = parse_tags(&config.id2label)
             .with_context(|| format!("{}: bad id2label", cfg_path.display()))?;
+        check_window(config.window, config.max_position_embeddings)
+            .with_context(|| format!("{}: bad window", cfg_path.display()))?;
         let tokenizer = NerTokenizer::load(&model_file(dir, "tokenizer.json")?)?;
         let weights = model_file(dir, "model.safetensors")?;
         let bytes = std::fs::read(&weights)
@@ -313,6 +327,7 @@ impl Ner {
     /// Build from a configuration and named tensors.
     fn from_parts(config: &NerConfig, tokenizer: NerTokenizer, get: &Getter) -> Result<Self> {
         let tags = parse_tags(&config.id2label)?;
+        check_window(config.window, config.max_position_embeddings)?;
         Ok(Self {
             engine: Engine::build(dims(config), get)?,
             #[cfg(feature = "ort")]
@@ -350,17 +365,9 @@ impl Ner {
     /// (`newsx extract --window`); it must leave room for `[CLS]` and `[SEP]` in the encoder's
     /// positions.
     pub fn set_window(&mut self, window: usize) -> Result<()> {
-        let max = self.engine.max_positions();
-        if window < 8 || window + 2 > max {
-            bail!("window {window}: expected 8 to {} WordPieces", max - 2);
-        }
+        check_window(window, self.engine.max_positions())?;
         self.window = window;
         Ok(())
-    }
-
-    /// The most WordPieces in one window.
-    pub fn window(&self) -> usize {
-        self.window
     }
 
     /// Choose how word labels are decoded (default [`Decoding::Viterbi`]).

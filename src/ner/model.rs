@@ -456,7 +456,8 @@ pub(crate) mod testing {
             attention_probs_dropout_prob: 0.1,
             num_shapes: NUM_SHAPES,
             id2label: vec!["O".into(), "B-PER".into(), "I-PER".into()],
-            window: crate::ner::WINDOW,
+            // All the positions but `[CLS]` and `[SEP]`.
+            window: 30,
         }
     }
 

@@ -15,6 +15,7 @@ fn engine_matches_the_candle_model() {
         num_attention_heads: 4,
         intermediate_size: 96,
         max_position_embeddings: 64,
+        window: 62,
         id2label: ["O", "B-PER", "I-PER", "B-ORG", "I-ORG"]
             .map(String::from)
             .to_vec(),
@@ -85,7 +86,7 @@ fn engine_without_token_types_adds_nothing() {
         attention_probs_dropout_prob: 0.1,
         num_shapes: NUM_SHAPES,
         id2label: ["O", "B-PER", "I-PER"].map(String::from).to_vec(),
-        window: WINDOW,
+        window: 62,
     };
     let with = VarMap::new();
     NerModel::load(VarBuilder::from_varmap(&with, DType::F32, &dev), &cfg(2)).unwrap();
@@ -343,4 +344,16 @@ fn config_window_defaults_to_the_old_size() {
     v["window"] = 254.into();
     let c: NerConfig = serde_json::from_value(v).unwrap();
     assert_eq!(c.window, 254);
+}
+
+/// A window must leave room for `[CLS]` and `[SEP]` in the encoder's positions and hold at
+/// least 8 pieces: the check of a model's config, `extract --window` and `train --window`.
+#[test]
+fn window_fits_the_positions() {
+    assert!(check_window(126, 128).is_ok());
+    assert!(check_window(510, 512).is_ok());
+    assert!(check_window(8, 512).is_ok());
+    let e = check_window(127, 128).unwrap_err().to_string();
+    assert!(e.contains("expected 8 to 126"), "{e}");
+    assert!(check_window(7, 512).is_err());
 }

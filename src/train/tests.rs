@@ -33,7 +33,7 @@ fn distilbert_base_loads_as_the_same_encoder() {
                 "sinusoidal_pos_embds": false, "activation": "gelu"}"#,
     )
     .unwrap();
-    let got = config_from_base(dir.path(), false, WINDOW).unwrap();
+    let got = config_from_base(dir.path(), false, cfg.window).unwrap();
     assert_eq!(got, cfg);
     let (_vm2, m2) = init_model(dir.path(), &got, &dev, &DropoutRng::new(9)).unwrap();
     let ids = pad_u32(&[&[1, 5, 7, 9, 2], &[1, 4, 2]], 0, &dev).unwrap();
