@@ -774,16 +774,18 @@ fn softmax(p: &mut [f32]) {
         .iter()
         .chain(&m8)
         .fold(f32::NEG_INFINITY, |a, &v| a.max(v));
-    for v in p.iter_mut() {
-        *v = exp(*v - mx);
-    }
+    // Exponentials and their eight partial sums in one pass.
     let mut s8 = [0f32; 8];
-    let chunks = p.chunks_exact(8);
-    let tail = chunks.remainder();
-    for c in chunks {
+    let mut chunks = p.chunks_exact_mut(8);
+    for c in &mut chunks {
         for l in 0..8 {
+            c[l] = exp(c[l] - mx);
             s8[l] += c[l];
         }
+    }
+    let tail = chunks.into_remainder();
+    for v in tail.iter_mut() {
+        *v = exp(*v - mx);
     }
     let sum: f32 = s8.iter().sum::<f32>() + tail.iter().sum::<f32>();
     let inv = 1.0 / sum;
@@ -874,14 +876,19 @@ pub fn exp(x: f32) -> f32 {
     const LN2_LO: f32 = 1.428_606_8e-6;
     const ROUND: f32 = 12_582_912.0; // 1.5 · 2^23: adding it rounds to an integer
     let x = x.clamp(-87.0, 88.0);
-    let n = (x * LOG2E + ROUND) - ROUND;
+    // `k` holds n = round(x · log2 e) in its low mantissa bits (it lies in [2^23, 2^24)), so the
+    // exponent below is integer arithmetic on its bits: no float-to-int conversion, which would
+    // keep the loops that call this from vectorizing.
+    let k = x * LOG2E + ROUND;
+    let n = k - ROUND;
     let r = x - n * LN2_HI - n * LN2_LO;
     let p = 1.0
         + r * (1.0
             + r * (0.5
                 + r * (0.166_666_67
                     + r * (0.041_666_668 + r * (0.008_333_334 + r * 0.001_388_889)))));
-    let bits = ((n as i32 + 127) as u32) << 23;
+    let bits = (k.to_bits() as i32 - ROUND.to_bits() as i32 + 127) << 23;
+    let bits = bits as u32;
     p * f32::from_bits(bits)
 }
 

@@ -31,3 +31,47 @@ fn kernel_rate() {
     let s = t0.elapsed().as_secs_f64();
     eprintln!("f32 fma: {:.1} GMAC/s on one thread", mac / s / 1e9);
 }
+
+/// Not a test: the softmax's rate over 254-wide rows, and the exponential's alone (`cargo test
+/// --release softmax_rate -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn softmax_rate() {
+    // SAFETY: AVX2 and FMA are checked first.
+    assert!(simd_available());
+    unsafe { softmax_rate_avx2() }
+}
+
+#[target_feature(enable = "avx2,fma")]
+unsafe fn softmax_rate_avx2() {
+    let t = 254;
+    let mut p: Vec<f32> = (0..t * t)
+        .map(|i| ((i * 7919) % 255) as f32 / 25.0 - 5.0)
+        .collect();
+    let reps = 200;
+    let t0 = std::time::Instant::now();
+    for _ in 0..reps {
+        for row in p.chunks_exact_mut(t) {
+            softmax(row);
+        }
+        p[0] += 1.0;
+    }
+    let s = t0.elapsed().as_secs_f64();
+    eprintln!(
+        "softmax: {:.2} ns an element",
+        s / (reps * t * t) as f64 * 1e9
+    );
+    let t0 = std::time::Instant::now();
+    let mut acc = 0.0f32;
+    for _ in 0..reps {
+        for v in p.iter_mut() {
+            *v = exp(*v - 3.0);
+        }
+        acc += p[7];
+    }
+    let s = t0.elapsed().as_secs_f64();
+    eprintln!(
+        "exp alone: {:.2} ns an element {acc}",
+        s / (reps * t * t) as f64 * 1e9
+    );
+}
