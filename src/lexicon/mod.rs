@@ -172,6 +172,8 @@ word_sets! {
     ORIGIN_PREPOSITIONS = "origin_prepositions.txt";
     /// Participles of a reporter's contact with a source ("cited", "interviewed").
     SOURCE_CONTACT_VERBS = "source_contact_verbs.txt";
+    /// Words whose preposition puts a cited source after it ("according", "cited").
+    OUTLET_SOURCE_CUES = "outlet_source_cues.txt";
     /// First- and second-person subject pronouns ("I", "we", "you").
     AUTHOR_PRONOUNS = "author_pronouns.txt";
     /// Words before a clause that reports nothing ("what", "than").

@@ -23,9 +23,10 @@ pub mod engine;
 pub mod model;
 #[cfg(feature = "ort")]
 pub mod ort_engine;
+pub mod sources;
+pub mod tokenizer;
 
 use crate::doc::{Label, Mention, Span};
-pub mod tokenizer;
 
 use crate::text::TextAnalysis;
 use anyhow::{bail, Context, Result};
@@ -550,7 +551,9 @@ impl Ner {
             .map(|i| i == 0 || line_break_before(text, &analysis.words, i))
             .collect();
         let tags = self.decode_logits(&logits, &breaks);
-        Ok((decode(text, &analysis.words, &tags), features))
+        let mut mentions = decode(text, &analysis.words, &tags);
+        sources::outlets_as_sources(text, &analysis.words, &mut mentions);
+        Ok((mentions, features))
     }
 }
 
