@@ -230,7 +230,7 @@ const SPEAKER_CASES: &[SpeakerCase] = &[
         "'it' is the organisation that spoke last",
         "The Harbor Authority said the port would close. \u{201c}We have no choice,\u{201d} it said.",
         &[("Harbor Authority", 0, Org)],
-        &["Harbor Authority", "Harbor Authority"],
+        &["The Harbor Authority", "The Harbor Authority"],
     ),
     (
         "a pronoun with no antecedent stays the pronoun",
@@ -248,7 +248,7 @@ const SPEAKER_CASES: &[SpeakerCase] = &[
         "'the agency' is the organisation speaking before",
         "The Coastal Water Agency said prices would rise. The rise is needed, the agency said.",
         &[("Coastal Water Agency", 0, Org)],
-        &["Coastal Water Agency", "Coastal Water Agency"],
+        &["The Coastal Water Agency", "The Coastal Water Agency"],
     ),
     (
         "an anonymous-source noun stays unnamed",
@@ -297,6 +297,12 @@ const SPEAKER_CASES: &[SpeakerCase] = &[
         "John Smith met Jane Smith. \u{201c}We disagree,\u{201d} Jane Smith said. \u{201c}We will see,\u{201d} John Smith said.",
         &[("John Smith", 0, Per), ("Jane Smith", 0, Per), ("Jane Smith", 1, Per), ("John Smith", 1, Per)],
         &["Jane Smith", "John Smith"],
+    ),
+    (
+        "an organisation named with its article keeps it as a speaker, later too",
+        "The Harbour Trust stated that the pier would close. Ana Ruiz said the plan was sound. It said that repairs would take a year.",
+        &[("Harbour Trust", 0, Org), ("Ana Ruiz", 0, Per)],
+        &["The Harbour Trust", "Ana Ruiz", "The Harbour Trust"],
     ),
 ];
 
