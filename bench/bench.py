@@ -73,6 +73,9 @@ def main():
     ap.add_argument("--ort-newsx", help="a newsx built with --features ort (ORT_DYLIB_PATH set)")
     ap.add_argument("--attribution", help="also measure newsx with this attribution tagger folder "
                     "(--combine cued), to show the tagger's cost")
+    ap.add_argument("--baseline", nargs=2, metavar=("NEWSX", "MODEL"),
+                    help="also measure this newsx binary with this model folder (an earlier state, "
+                    "built from its commit), to show the ratio's change in the same rounds")
     a = ap.parse_args()
     files = sorted(pathlib.Path(a.input).rglob("*.txt"))
     words = sum(len(f.read_text(encoding="utf-8-sig").split()) for f in files)
@@ -95,6 +98,10 @@ def main():
                                            str(out / "newsx-cued"), "--quiet", "--threads",
                                            str(a.threads), "--attribution", a.attribution,
                                            "--combine", "cued"]
+    if a.baseline:
+        systems["newsx baseline"] = [a.baseline[0], "extract", a.input, "--out",
+                                     str(out / "newsx-baseline"), "--quiet", "--threads",
+                                     str(a.threads), "--model", a.baseline[1]]
     res = {k: [] for k in systems}
     stats = {}
     for r in range(a.rounds):
@@ -122,6 +129,10 @@ def main():
     if "newsx --engine ort" in med:
         print(f"ratio newsx --engine ort / {peer}, words/s: "
               f"{med[peer][0] / med['newsx --engine ort'][0]:.2f}x")
+    if "newsx baseline" in med:
+        base = med[peer][0] / med["newsx baseline"][0]
+        print(f"ratio newsx baseline / {peer}, words/s: {base:.2f}x; the ratio's change: "
+              f"{100 * (ratio / base - 1):+.1f}%")
     if "newsx --combine cued" in med:
         cued = med["newsx --combine cued"][0]
         print(f"ratio newsx --combine cued / {peer}, words/s: {med[peer][0] / cued:.2f}x; "
