@@ -25,6 +25,7 @@ pub mod model;
 pub mod ort_engine;
 pub mod sources;
 pub mod tokenizer;
+pub mod trim;
 
 use crate::doc::{Label, Mention, Span};
 
@@ -552,6 +553,7 @@ impl Ner {
             .collect();
         let tags = self.decode_logits(&logits, &breaks);
         let mut mentions = decode(text, &analysis.words, &tags);
+        trim::trim_lower_case_tails(text, &analysis.words, &mut mentions);
         sources::outlets_as_sources(text, &analysis.words, &mut mentions);
         Ok((mentions, features))
     }
