@@ -218,6 +218,20 @@ pub fn check_window(window: usize, max_pos: usize) -> Result<()> {
     Ok(())
 }
 
+/// The words of `text` split at single spaces: the word spans the unit tests of the
+/// corrections after decoding ([`sources`], [`trim`]) give them.
+#[cfg(test)]
+pub(crate) fn space_words(text: &str) -> Vec<Span> {
+    let mut at = 0;
+    text.split(' ')
+        .map(|w| {
+            let s = Span::new(at, at + w.len());
+            at += w.len() + 1;
+            s
+        })
+        .collect()
+}
+
 /// The engine's sizes from a model configuration.
 fn dims(c: &NerConfig) -> Dims {
     Dims {

@@ -24,6 +24,8 @@ pub fn outlets_as_sources(text: &str, words: &[Span], mentions: &mut [Mention]) 
             full_name_words.extend(s.split_whitespace());
         }
     }
+    let cue = |j: usize| OUTLET_SOURCE_CUES.contains(&words[j].as_str(text).to_lowercase());
+    let prep = |j: usize| PREPOSITIONS.contains(&words[j].as_str(text).to_lowercase());
     for m in mentions.iter_mut() {
         if m.label != Label::Per {
             continue;
@@ -34,8 +36,6 @@ pub fn outlets_as_sources(text: &str, words: &[Span], mentions: &mut [Mention]) 
         if words[i].end != m.span.end || full_name_words.contains(&m.span.as_str(text)) {
             continue;
         }
-        let cue = |j: usize| OUTLET_SOURCE_CUES.contains(&words[j].as_str(text).to_lowercase());
-        let prep = |j: usize| PREPOSITIONS.contains(&words[j].as_str(text).to_lowercase());
         if i >= 2 && prep(i - 1) && cue(i - 2) {
             m.label = Label::Org;
         }
@@ -48,18 +48,7 @@ mod tests {
 
     /// Words split at spaces, and mentions given as (word index, word count, label).
     fn run(text: &str, ms: &[(usize, usize, Label)]) -> Vec<(String, Label)> {
-        let mut words = Vec::new();
-        let mut start = None;
-        for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
-            match (c == ' ', start) {
-                (true, Some(s)) => {
-                    words.push(Span::new(s, i));
-                    start = None;
-                }
-                (false, None) => start = Some(i),
-                _ => {}
-            }
-        }
+        let words = crate::ner::space_words(text);
         let mut mentions: Vec<Mention> = ms
             .iter()
             .map(|&(i, n, label)| Mention {

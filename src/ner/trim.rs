@@ -41,12 +41,7 @@ mod tests {
 
     /// Words split at spaces; mentions given as (first word, word count).
     fn run(text: &str, ms: &[(usize, usize)]) -> Vec<String> {
-        let mut words = Vec::new();
-        let mut at = 0;
-        for w in text.split(' ') {
-            words.push(Span::new(at, at + w.len()));
-            at += w.len() + 1;
-        }
+        let words = crate::ner::space_words(text);
         let mut mentions: Vec<Mention> = ms
             .iter()
             .map(|&(i, n)| Mention {
