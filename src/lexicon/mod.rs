@@ -318,6 +318,16 @@ pub fn is_pre_cue_adverb(lower: &str) -> bool {
     PRE_CUE_ADVERBS.contains(lower) || is_modal(lower) || is_ly_adverb(lower)
 }
 
+/// A word of a reporting verb's verb group before the verb: an auxiliary or an adverb
+/// ("has said", "would also argue", "is now calling"); day words are time, not verb group.
+pub fn is_verb_group_word(lower: &str) -> bool {
+    (is_pre_cue_adverb(lower) || is_be_form(lower))
+        && !is_time_noun(lower)
+        && !is_time_opener(lower)
+        && !is_day_name(lower)
+        && !matches!(lower, "today" | "yesterday")
+}
+
 /// Modal and "do" auxiliaries ("would", "did", "can").
 pub fn is_modal(lower: &str) -> bool {
     MODALS.contains(lower)

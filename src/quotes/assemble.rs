@@ -1,6 +1,7 @@
 //! Quotes from frames: kind (direct, mixed, indirect), follow-on quotations, overlaps.
 
 use super::*;
+use crate::text::paragraphs::paragraphs_between;
 
 impl<'a> Doc<'a> {
     pub(super) fn find_quotes(&self) -> Vec<Quote> {
@@ -51,7 +52,27 @@ impl<'a> Doc<'a> {
             }
             out.push(f);
         }
-        out.into_iter().map(|f| f.quote).collect()
+        let mut quotes: Vec<Quote> = out.into_iter().map(|f| f.quote).collect();
+        self.carry_cues(&mut quotes);
+        quotes
+    }
+
+    /// A follow-on quotation (no cue, no speaker mention) right after a framed quote of its
+    /// paragraph continues that attribution (`"…," Park said Monday. "…"`): it takes the
+    /// frame's cue, as it takes its speaker in the link step.
+    fn carry_cues(&self, quotes: &mut [Quote]) {
+        for i in 1..quotes.len() {
+            let (before, rest) = quotes.split_at_mut(i);
+            let (prev, q) = (&before[i - 1], &mut rest[0]);
+            let Some(cue) = prev.cue else { continue };
+            if q.cue.is_some() || q.speaker.is_some() || q.kind != QuoteKind::Direct {
+                continue;
+            }
+            let from = cue.start.min(prev.span.start);
+            if paragraphs_between(self.text, self.newlines, from, q.span.start) == 0 {
+                q.cue = Some(cue);
+            }
+        }
     }
 
     /// The sentences as unit ranges; very long "sentences" (no punctuation) are cut into
@@ -127,13 +148,15 @@ impl<'a> Doc<'a> {
         if !keep {
             return None;
         }
-        let speaker = dash_name.or_else(|| {
-            if colon {
-                self.colon_speaker(s, u)
-            } else {
-                None
-            }
-        });
+        // The dash is the cue of a dash attribution, the colon of a colon one.
+        let (cue, speaker) = match dash_name {
+            Some((dash, name)) => (Some(dash), Some(name)),
+            None if colon => match self.colon_speaker(s, u) {
+                Some(name) => (Some(self.range_span(u - 1, u)), Some(name)),
+                None => (None, None),
+            },
+            None => (None, None),
+        };
         let score = if speaker.is_some() {
             LOOSE_WITH_SPEAKER_SCORE
         } else if standalone {
@@ -144,7 +167,7 @@ impl<'a> Doc<'a> {
         Some(Quote {
             kind: QuoteKind::Direct,
             span: r.inner,
-            cue: None,
+            cue,
             speaker,
             score,
         })

@@ -156,8 +156,9 @@ impl<'a> Doc<'a> {
                 || matches!(self.punct(m), Some('(' | ',' | '.')))
     }
 
-    /// "“…” — Michelle Rempel (@MichelleRempel)" or "“…” – Name": the name after the dash.
-    pub(super) fn dash_attribution(&self, u: usize, e: usize) -> Option<Span> {
+    /// "“…” — Michelle Rempel (@MichelleRempel)" or "“…” – Name": the dash (the cue) and the
+    /// name after it.
+    pub(super) fn dash_attribution(&self, u: usize, e: usize) -> Option<(Span, Span)> {
         let k = u + 1;
         if k >= e || !self.is_dash(k) {
             return None;
@@ -169,7 +170,7 @@ impl<'a> Doc<'a> {
         if m == k + 1 {
             return None;
         }
-        Some(self.range_span(k + 1, m))
+        Some((self.range_span(k, k + 1), self.range_span(k + 1, m)))
     }
 
     /// "Hamdan’s message: “…”" — a proper name before the colon.

@@ -77,6 +77,17 @@ impl<'a> Doc<'a> {
         };
         self.attach_subject(&mut f, s, e, cue_end, frames, prev_subj)?;
         f.mention?;
+        if !f.inverted {
+            // The cue is the verb group: "has said", "would also argue", "is now calling for".
+            let lo = f.subj.map_or(s, |x| x.1).max(s);
+            let mut k = i;
+            while k > lo && self.word(k - 1).is_some_and(is_verb_group_word) {
+                k -= 1;
+            }
+            if k < i {
+                f.cue = Some(Span::new(self.unit_span(k).start, cue_span.end));
+            }
+        }
         self.set_right_start(&mut f, e, cue_end);
         Some(f)
     }

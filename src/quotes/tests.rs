@@ -101,7 +101,7 @@ const ATTRIBUTION_KINDS: &[KindCase] = &[
         "\"We won the match,\" he 'said'. \"Now we rest for a week before the final.\"",
         &[
             ("direct", "We won the match,", "said", "he"),
-            ("direct", "Now we rest for a week before the final.", "", ""),
+            ("direct", "Now we rest for a week before the final.", "said", ""),
         ],
     ),
     (
@@ -145,7 +145,7 @@ fn straight_double_marks_and_follow_on_sentence() {
         rows(t),
         vec![
             row("direct", "The board has failed,", "said", "Sinclair"),
-            row("direct", "It must be replaced.", "", ""),
+            row("direct", "It must be replaced.", "said", ""),
         ]
     );
 }
@@ -355,7 +355,7 @@ fn colon_and_dash_introduced_quotes() {
                 "explained",
                 "Surrey staff"
             ),
-            row("direct", "Bring it, but you won’t.", "", "Michelle Rempel"),
+            row("direct", "Bring it, but you won’t.", "—", "Michelle Rempel"),
         ]
     );
 }
@@ -414,13 +414,13 @@ fn unnamed_speaker_and_pronoun_mentions() {
             row(
                 "direct",
                 "At this stage, that is not the case,",
-                "said",
+                "reportedly said",
                 "an Israeli official"
             ),
             row(
                 "indirect",
                 "that Israel’s insistence was an attempt to sidestep its obligations",
-                "argued",
+                "further argued",
                 "He"
             ),
         ]
@@ -715,7 +715,7 @@ fn british_style_single_marks_quote_speech() {
                 "said",
                 "David Brown"
             ),
-            row("direct", "We have to make choices.", "", ""),
+            row("direct", "We have to make choices.", "said", ""),
         ]
     );
 }
@@ -795,5 +795,42 @@ fn a_quotation_standing_alone_has_no_speaker() {
             "",
             ""
         )]
+    );
+}
+
+#[test]
+fn cue_is_the_verb_group_and_carries_to_follow_on_quotations() {
+    // Auxiliaries and adverbs before the verb belong to the cue; a day word does not.
+    let t = "The mayor has repeatedly said that the budget is balanced. Ruiz on Friday also argued that taxes must fall.";
+    assert_eq!(
+        rows(t),
+        vec![
+            row(
+                "indirect",
+                "that the budget is balanced",
+                "has repeatedly said",
+                "The mayor"
+            ),
+            row("indirect", "that taxes must fall", "also argued", "Ruiz"),
+        ]
+    );
+    // A follow-on quotation in the same paragraph takes the frame's cue; in the next
+    // paragraph it does not.
+    let t = "“We will appeal,” Okafor said Monday. “The ruling is wrong.”\n\n“It will not stand.”";
+    assert_eq!(
+        rows(t),
+        vec![
+            row("direct", "We will appeal,", "said", "Okafor"),
+            row("direct", "The ruling is wrong.", "said", ""),
+            row("direct", "It will not stand.", "", ""),
+        ]
+    );
+    // A colon after a name is the cue of the quotation it introduces.
+    let t = "The coach had one answer for critics. Coach Rivera: “We play the games.”";
+    let got = rows(t);
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        (got[0].1.as_str(), got[0].2.as_str()),
+        ("We play the games.", ":")
     );
 }
