@@ -53,14 +53,14 @@ impl<'a> Doc<'a> {
             out.push(f);
         }
         let mut quotes: Vec<Quote> = out.into_iter().map(|f| f.quote).collect();
-        self.carry_cues(&mut quotes);
+        self.carry_frames(&mut quotes);
         quotes
     }
 
     /// A follow-on quotation (no cue, no speaker mention) right after a framed quote of its
     /// paragraph continues that attribution (`"…," Park said Monday. "…"`): it takes the
-    /// frame's cue, as it takes its speaker in the link step.
-    fn carry_cues(&self, quotes: &mut [Quote]) {
+    /// frame's cue and speaker mention. Later paragraphs are left to the link step.
+    fn carry_frames(&self, quotes: &mut [Quote]) {
         for i in 1..quotes.len() {
             let (before, rest) = quotes.split_at_mut(i);
             let (prev, q) = (&before[i - 1], &mut rest[0]);
@@ -71,6 +71,7 @@ impl<'a> Doc<'a> {
             let from = cue.start.min(prev.span.start);
             if paragraphs_between(self.text, self.newlines, from, q.span.start) == 0 {
                 q.cue = Some(cue);
+                q.speaker = prev.speaker;
             }
         }
     }

@@ -11,10 +11,12 @@
 //!    mention, also after an apposition or inverted: "said Hamdan") and its content (after the cue,
 //!    or before it: "…, he said"), plus "according to X" frames;
 //! 5. a frame's content is a `direct` quote when it is one quotation, `mixed` when it holds one
-//!    among other words, else `indirect`; quotations outside frames are follow-on quotes with no
-//!    cue and no speaker mention (the link step gives them the previous speaker) unless they are
-//!    short scare quotes, titles or nicknames; sign-offs ("— Name (@handle)", a pull quote's
-//!    closing name) attribute whole paragraphs.
+//!    among other words, else `indirect`; quotations outside frames are follow-on quotes unless
+//!    they are short scare quotes, titles or nicknames: in the paragraph of a framed quote they
+//!    take its cue and speaker mention, elsewhere they have none (the link step gives them the
+//!    previous speaker); sign-offs ("— Name (@handle)", a pull quote's closing name) attribute
+//!    whole paragraphs. The cue is the verb group ("has also said"), or the dash or colon
+//!    of a dash or colon attribution.
 
 use crate::doc::{Quote, QuoteKind, Span};
 use crate::lexicon::{

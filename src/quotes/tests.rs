@@ -101,7 +101,7 @@ const ATTRIBUTION_KINDS: &[KindCase] = &[
         "\"We won the match,\" he 'said'. \"Now we rest for a week before the final.\"",
         &[
             ("direct", "We won the match,", "said", "he"),
-            ("direct", "Now we rest for a week before the final.", "said", ""),
+            ("direct", "Now we rest for a week before the final.", "said", "he"),
         ],
     ),
     (
@@ -145,7 +145,7 @@ fn straight_double_marks_and_follow_on_sentence() {
         rows(t),
         vec![
             row("direct", "The board has failed,", "said", "Sinclair"),
-            row("direct", "It must be replaced.", "said", ""),
+            row("direct", "It must be replaced.", "said", "Sinclair"),
         ]
     );
 }
@@ -715,7 +715,7 @@ fn british_style_single_marks_quote_speech() {
                 "said",
                 "David Brown"
             ),
-            row("direct", "We have to make choices.", "said", ""),
+            row("direct", "We have to make choices.", "said", "David Brown"),
         ]
     );
 }
@@ -814,14 +814,14 @@ fn cue_is_the_verb_group_and_carries_to_follow_on_quotations() {
             row("indirect", "that taxes must fall", "also argued", "Ruiz"),
         ]
     );
-    // A follow-on quotation in the same paragraph takes the frame's cue; in the next
-    // paragraph it does not.
+    // A follow-on quotation in the same paragraph takes the frame's cue and speaker mention;
+    // in the next paragraph it does not (the link step resolves it).
     let t = "“We will appeal,” Okafor said Monday. “The ruling is wrong.”\n\n“It will not stand.”";
     assert_eq!(
         rows(t),
         vec![
             row("direct", "We will appeal,", "said", "Okafor"),
-            row("direct", "The ruling is wrong.", "said", ""),
+            row("direct", "The ruling is wrong.", "said", "Okafor"),
             row("direct", "It will not stand.", "", ""),
         ]
     );
