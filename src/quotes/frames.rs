@@ -508,7 +508,9 @@ impl<'a> Doc<'a> {
             return false;
         }
         if !line.ends_with(['.', '!', '?', '"', '”', '’', '\'', ')', '»', '…']) {
-            return true;
+            // Unless a sentence of the paragraph ends after the unit: the paragraph only
+            // trails off in a fragment ("… he says. “…” Email: jr@example.com").
+            return !sentence_ends_in(&self.text[pos..pe]);
         }
         if let Some(c) = line.find(':') {
             let label = &line[..c];
@@ -544,4 +546,24 @@ impl<'a> Doc<'a> {
         }
         (a, b)
     }
+}
+
+/// Does a sentence end inside `s`: a '.', '!', '?' or '…' (after it, closing quotation marks or
+/// brackets) followed by white space?
+fn sentence_ends_in(s: &str) -> bool {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if matches!(c, '.' | '!' | '?' | '…') {
+            while chars
+                .peek()
+                .is_some_and(|&n| matches!(n, '"' | '”' | '’' | '\'' | ')' | '»'))
+            {
+                chars.next();
+            }
+            if chars.peek().is_some_and(|n| n.is_whitespace()) {
+                return true;
+            }
+        }
+    }
+    false
 }

@@ -834,3 +834,27 @@ fn cue_is_the_verb_group_and_carries_to_follow_on_quotations() {
         ("We play the games.", ":")
     );
 }
+
+#[test]
+fn a_trailing_fragment_or_label_does_not_hide_the_paragraphs_quotes() {
+    // The paragraph ends in a fragment without final punctuation, after full sentences.
+    let t = "“We start small,” she says. “Nobody sells a million copies at first.” Email: desk@example.com";
+    assert_eq!(
+        rows(t),
+        vec![
+            row("direct", "We start small,", "says", "she"),
+            row(
+                "direct",
+                "Nobody sells a million copies at first.",
+                "says",
+                "she"
+            ),
+        ]
+    );
+    // A paragraph that is one unpunctuated line is still a headline.
+    assert!(rows("Mayor says “the budget is balanced” in bold claim").is_empty());
+    // A quotation ending in an ellipsis ends its sentence when no attribution follows.
+    let t = "“We sell horror, romance, westerns …” Stacked with comics, the shop is busy.";
+    assert_eq!(rows(t).len(), 1);
+    assert_eq!(rows(t)[0].1, "We sell horror, romance, westerns …");
+}

@@ -127,7 +127,7 @@ impl<'a> Doc<'a> {
                 }
                 U::Q(r) => {
                     let reg = &self.regions[r];
-                    let ends = matches!(self.region_last_char(reg), Some('.' | '!' | '?'));
+                    let ends = matches!(self.region_last_char(reg), Some('.' | '!' | '?' | '…'));
                     ends && self.sentence_ends_after_quote(u)
                 }
             };
@@ -168,6 +168,9 @@ impl<'a> Doc<'a> {
             None => true, // another quotation
             Some(t) if t.kind == TokKind::Break => true,
             Some(t) if t.kind == TokKind::Word => {
+                if t.is_cap(self.text) && self.is_punct(k + 1, ':') {
+                    return true; // a label after the quotation: "“…” Email: jr@example.com"
+                }
                 if !t.is_cap(self.text) || is_subject_pronoun(&t.lower) {
                     return t.is_cap(self.text) && !self.cue_within(k, 12);
                 }
