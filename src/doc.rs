@@ -150,6 +150,9 @@ pub struct Attribution {
     pub name: Option<String>,
     /// Confidence in [0, 1] of the quote with its speaker.
     pub score: f32,
+    /// For a quote without a speaker mention of its own (a follow-on quote): the mention its
+    /// speaker was taken from (a person introduced before it, or the previous quote's mention).
+    pub mention: Option<Span>,
 }
 
 /// Kind of relation.

@@ -70,6 +70,7 @@ fn tricky() -> (Document, DocOutput) {
             entity: Some(EntityId(0)),
             name: Some("Zo\u{eb} M\u{fc}ller".into()),
             score: 0.75,
+            mention: None,
         }],
         relations: vec![],
     };

@@ -13,6 +13,7 @@ pub mod polnear;
 pub mod train;
 
 use crate::doc::{Quote, QuoteKind, Span};
+use crate::lexicon::{is_preposition, is_verb_group_word};
 use crate::ner::engine::{dot, gelu, simd_available};
 use crate::ner::viterbi_by;
 use crate::text::paragraphs::paragraphs_between;
@@ -382,10 +383,26 @@ fn assemble(
                 .or_else(|| second_chance_source(&cue, spans, &para, probs));
             let score = contents.iter().map(|c| c.score).sum::<f32>() / contents.len() as f32;
             let (kind, span) = kind_of(analysis, span);
+            // The cue is the verb group, as the rule stage writes it ("has also said").
+            let mut cs = cue.start;
+            while cs > 0
+                && para[cs - 1] == para[cue.start]
+                && !spans
+                    .iter()
+                    .any(|t| t.start < cs && cs <= t.end && t.role != Role::Cue)
+                && is_verb_group_word(&text[words[cs - 1].start..words[cs - 1].end].to_lowercase())
+            {
+                cs -= 1;
+            }
+            // A preposition between the cue and its content is the cue's ("voted against").
+            let mut ce = cue.end;
+            if ce + 1 == a && is_preposition(&text[words[ce].start..words[ce].end].to_lowercase()) {
+                ce += 1;
+            }
             Quote {
                 kind,
                 span: trim_period(text, kind, span),
-                cue: Some(Span::new(words[cue.start].start, words[cue.end - 1].end)),
+                cue: Some(Span::new(words[cs].start, words[ce - 1].end)),
                 speaker: source.map(|s| Span::new(words[s.start].start, words[s.end - 1].end)),
                 score: score.clamp(0.0, 1.0),
             }

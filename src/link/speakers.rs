@@ -242,7 +242,7 @@ impl<'a> Ctx<'a> {
     /// quote's speaker, within a few paragraphs.
     fn resolve_follow_on(&self, q: &Quote, d: &Discourse) -> Outcome {
         let mut out = Outcome::default();
-        let since = d.prev_q.as_ref().map(|p| p.0).unwrap_or(0);
+        let since = d.prev_q.as_ref().map(|p| p.end).unwrap_or(0);
         for &i in self.order.iter().rev() {
             let e = &self.entities[i];
             if e.span.end > q.span.start || e.label != Label::Per || self.in_quote(e.span) {
@@ -253,16 +253,18 @@ impl<'a> Ctx<'a> {
             }
             if self.is_subject(e) && !self.in_side_line(e.span.start) {
                 out.entity = Some((e.entity, CONF_FOLLOW_SUBJECT));
+                out.mention = Some(e.span);
                 return out;
             }
         }
-        if let Some((end, g, n)) = &d.prev_q {
-            let paragraphs = paragraphs_between(self.text, self.newlines, *end, q.span.start);
+        if let Some(p) = &d.prev_q {
+            let paragraphs = paragraphs_between(self.text, self.newlines, p.end, q.span.start);
             if paragraphs <= FOLLOW_MAX_PARAGRAPHS {
-                match g {
-                    Some(g) => out.entity = Some((*g, CONF_FOLLOW_PREVIOUS)),
-                    None => out.name = n.clone(),
+                match p.entity {
+                    Some(g) => out.entity = Some((g, CONF_FOLLOW_PREVIOUS)),
+                    None => out.name = p.name.clone(),
                 }
+                out.mention = p.mention;
             }
         }
         out
@@ -280,6 +282,8 @@ struct Outcome {
     plural: bool,
     /// The entity's name as this mention writes it, with its article ("The AFN Youth Council").
     written: Option<String>,
+    /// The mention a follow-on quote's speaker was taken from.
+    mention: Option<Span>,
 }
 
 impl Outcome {
@@ -299,12 +303,25 @@ struct Discourse {
     last_plural: Option<(Option<usize>, String, usize)>,
     /// Document nouns resolved so far ("study" → its author).
     doc_sources: HashMap<String, usize>,
-    /// The previous quote with a speaker to carry on: (its end, entity, name).
-    prev_q: Option<(usize, Option<usize>, Option<String>)>,
+    /// The previous quote with a speaker to carry on.
+    prev_q: Option<PrevQuote>,
     /// The latest organisation speaker: (entity, position).
     last_org: Option<(usize, usize)>,
     /// Non-person speakers named with their article so far, by entity ("The Forecaddie").
     written: HashMap<usize, String>,
+}
+
+/// A quote whose speaker later follow-on quotes may take.
+#[derive(Debug)]
+struct PrevQuote {
+    /// Where the quote ends.
+    end: usize,
+    /// Its speaker entity, if resolved.
+    entity: Option<usize>,
+    /// Its speaker's name.
+    name: Option<String>,
+    /// The mention that names its speaker (its own, or the one it took).
+    mention: Option<Span>,
 }
 
 impl Discourse {
@@ -356,13 +373,23 @@ impl Discourse {
                     .as_deref()
                     .is_some_and(|n| is_subject_pronoun(&n.to_lowercase()));
             if !pronoun_only {
-                self.prev_q = Some((q.span.end, entity, name.clone()));
+                self.prev_q = Some(PrevQuote {
+                    end: q.span.end,
+                    entity,
+                    name: name.clone(),
+                    mention: q.speaker.or(outcome.mention),
+                });
             }
         }
         Attribution {
             entity: entity.map(EntityId),
             name,
             score: (q.score * (0.5 + 0.5 * conf)).clamp(0.0, 1.0),
+            mention: if q.speaker.is_none() {
+                outcome.mention
+            } else {
+                None
+            },
         }
     }
 }

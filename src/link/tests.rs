@@ -471,3 +471,29 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn a_follow_on_quote_records_the_mention_its_speaker_came_from() {
+    // The previous quote's mention, in a later paragraph.
+    let text =
+        "\u{201c}We will appeal,\u{201d} Ana Ruiz said.\n\n\u{201c}The ruling is wrong.\u{201d}";
+    let (quotes, linked) = speakers(text, &[("Ana Ruiz", 0, Per)]);
+    assert_eq!(quotes.len(), 2);
+    let own = quotes[0].speaker.unwrap();
+    assert_eq!(own.as_str(text), "Ana Ruiz");
+    assert_eq!(
+        linked.attributions[0].mention, None,
+        "a quote with its own mention"
+    );
+    assert!(quotes[1].speaker.is_none());
+    assert_eq!(linked.attributions[1].mention, Some(own));
+    assert_eq!(linked.attributions[1].name.as_deref(), Some("Ana Ruiz"));
+    // A person introduced in subject position before the follow-on quote.
+    let text = "\u{201c}We will appeal,\u{201d} Ana Ruiz said.\n\nTom Hale disagreed with the plan.\n\n\u{201c}The ruling stands.\u{201d}";
+    let (quotes, linked) = speakers(text, &[("Ana Ruiz", 0, Per), ("Tom Hale", 0, Per)]);
+    assert_eq!(quotes.len(), 2);
+    let m = linked.attributions[1]
+        .mention
+        .expect("the subject's mention");
+    assert_eq!(m.as_str(text), "Tom Hale");
+}

@@ -303,7 +303,8 @@ pub fn doc_rows(doc: &Document, out: &DocOutput) -> DocRows {
             let a = out.attributions.get(i).cloned().unwrap_or_default();
             let (start, end) = chars_of(&ix, text, q.span);
             let cue = q.cue.map(|s| chars_of(&ix, text, s));
-            let sp = q.speaker.map(|s| chars_of(&ix, text, s));
+            let speaker_span = q.speaker.or(a.mention);
+            let sp = speaker_span.map(|s| chars_of(&ix, text, s));
             QuoteRow {
                 doc_id: id.clone(),
                 quote_id: format!("Q{}", qnum[i]),
@@ -317,8 +318,7 @@ pub fn doc_rows(doc: &Document, out: &DocOutput) -> DocRows {
                     .unwrap_or_default(),
                 cue_start: cue.map(|c| c.0),
                 cue_end: cue.map(|c| c.1),
-                speaker_text: q
-                    .speaker
+                speaker_text: speaker_span
                     .map(|s| slice(text, s).to_string())
                     .unwrap_or_default(),
                 speaker_start: sp.map(|c| c.0),

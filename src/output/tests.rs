@@ -99,6 +99,7 @@ fn rows_use_code_points_and_ids() {
             entity: Some(EntityId(0)),
             name: Some("Ann Lee".into()),
             score: 0.8,
+            mention: None,
         }],
         relations: vec![Relation {
             subject: EntityId(0),

@@ -112,10 +112,21 @@ impl<'a> Doc<'a> {
         if speaker_is_pronoun {
             score -= PRONOUN_PENALTY;
         }
+        // A preposition between the cue and its content is the cue's ("warned against").
+        let cue = f.cue.map(|c| match a.checked_sub(1) {
+            Some(p)
+                if p > 0
+                    && self.word(p).is_some_and(is_preposition)
+                    && self.unit_span(p - 1).end == c.end =>
+            {
+                Span::new(c.start, self.unit_span(p).end)
+            }
+            _ => c,
+        });
         Quote {
             kind,
             span,
-            cue: f.cue,
+            cue,
             speaker: f.mention,
             score: score.clamp(MIN_SCORE, MAX_SCORE),
         }
@@ -152,10 +163,7 @@ impl<'a> Doc<'a> {
         // The dash is the cue of a dash attribution, the colon of a colon one.
         let (cue, speaker) = match dash_name {
             Some((dash, name)) => (Some(dash), Some(name)),
-            None if colon => match self.colon_speaker(s, u) {
-                Some(name) => (Some(self.range_span(u - 1, u)), Some(name)),
-                None => (None, None),
-            },
+            None if colon => (Some(self.range_span(u - 1, u)), self.colon_speaker(s, u)),
             None => (None, None),
         };
         let score = if speaker.is_some() {

@@ -858,3 +858,17 @@ fn a_trailing_fragment_or_label_does_not_hide_the_paragraphs_quotes() {
     assert_eq!(rows(t).len(), 1);
     assert_eq!(rows(t)[0].1, "We sell horror, romance, westerns …");
 }
+
+#[test]
+fn a_preposition_before_the_content_belongs_to_the_cue() {
+    let t = "The senator pointed to reports that the contract was rigged.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "indirect",
+            "reports that the contract was rigged",
+            "pointed to",
+            "The senator"
+        )]
+    );
+}
