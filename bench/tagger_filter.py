@@ -91,7 +91,7 @@ def main(argv):
               f"{len(items)} ({sum(i['hit'] for i in items)} hits)")
     print("cued  min_score  min_words  " + "  ".join(f"{n:>8}" for n in sets))
     for cued in (False, True):
-        for min_score in (0.0, 0.5, 0.6, 0.7, 0.8, 1.01):
+        for min_score in (0.0, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 1.01):
             for min_words in (1, 3, 5, 8):
                 row = []
                 for n_gold, tp, pred, items in sets.values():
