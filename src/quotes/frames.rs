@@ -489,6 +489,10 @@ impl<'a> Doc<'a> {
         if first == "to" && !class.object {
             return false;
         }
+        if first == "not" && self.word(a + 1) == Some("to") && self.word(a + 2) == Some("be") {
+            // "who asked not to be named": a request about the speaker, not what was said.
+            return false;
+        }
         true
     }
 

@@ -29,10 +29,25 @@ impl<'a> Doc<'a> {
                 if is_determiner(lw) {
                     first = k;
                     let of_the = k > lo && self.word(k - 1) == Some("of");
-                    if !of_the {
+                    if of_the {
+                        k -= 1;
+                        continue;
+                    }
+                    // "a spokesman for the company", "officials in the city": a noun and the
+                    // phrase that says where it belongs.
+                    let noun_pp = k > lo + 1
+                        && self.word(k - 1).is_some_and(is_origin_preposition)
+                        && self.word(k - 2).is_some_and(|n| {
+                            !is_np_stop(n)
+                                && !is_determiner(n)
+                                && !is_subject_pronoun(n)
+                                && cue(n).is_none()
+                        });
+                    if !noun_pp {
                         break;
                     }
-                    k -= 1;
+                    first = k - 1;
+                    k -= 2;
                     continue;
                 }
                 if is_subject_pronoun(lw)

@@ -190,10 +190,13 @@ impl<'a> Doc<'a> {
         comma: usize,
     ) -> Option<((usize, usize), bool)> {
         let first = self.word(k + 1)?;
+        let relative = is_relative_pronoun(first);
         if is_clause_opener(first)
-            || (k + 1..comma).any(|x| self.word(x).is_some_and(|w| cue(w).is_some()))
+            || (!relative && (k + 1..comma).any(|x| self.word(x).is_some_and(|w| cue(w).is_some())))
         {
-            return None; // a coordinated or subordinate clause, no apposition
+            // A coordinated or subordinate clause, no apposition; a relative clause may hold a
+            // verb of speaking ("An official, who asked not to be named, said").
+            return None;
         }
         let named = self.is_cap(k + 1) && (k + 1..comma).all(|x| self.is_cap(x));
         if named

@@ -872,3 +872,62 @@ fn a_preposition_before_the_content_belongs_to_the_cue() {
         )]
     );
 }
+
+#[test]
+fn a_subject_keeps_the_phrase_that_says_where_it_belongs() {
+    for (t, speaker) in [
+        (
+            "\"Fares will rise,\" the spokesman for the company said.",
+            "the spokesman for the company",
+        ),
+        (
+            "\"Fares will rise,\" officials in the city said.",
+            "officials in the city",
+        ),
+        (
+            "\"Fares will rise,\" a lawyer at the firm said.",
+            "a lawyer at the firm",
+        ),
+        (
+            "“Why pay?” a narrator in the new ad asks.",
+            "a narrator in the new ad",
+        ),
+    ] {
+        let got = rows(t);
+        assert_eq!(got.len(), 1, "{t}");
+        assert_eq!(got[0].3, speaker, "{t}");
+    }
+    // A phrase before the subject with no noun ahead of it is no part of it.
+    let got = rows("In the city the mayor said that fares would rise.");
+    assert_eq!(got[0].3, "the mayor");
+}
+
+#[test]
+fn a_quotation_introduced_by_its_cue_ends_its_sentence() {
+    let t = "Ruiz boasted, “That makes me smart.” He said more later.";
+    assert_eq!(
+        rows(t)[0],
+        row("direct", "That makes me smart.", "boasted", "Ruiz")
+    );
+}
+
+#[test]
+fn a_relative_clause_between_subject_and_cue_is_skipped() {
+    let t = "An official at the port, who asked not to be named, said the gates had been shut.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "indirect",
+            "the gates had been shut",
+            "said",
+            "An official at the port"
+        )]
+    );
+    let t = "Kim Lee, who said she was tired, told reporters the plan had failed.";
+    let got = rows(t);
+    let last = got.last().unwrap();
+    assert_eq!(
+        (last.1.as_str(), last.2.as_str(), last.3.as_str()),
+        ("the plan had failed", "told", "Kim Lee")
+    );
+}

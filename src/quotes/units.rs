@@ -157,6 +157,14 @@ impl<'a> Doc<'a> {
         if self.is_dash_name(u + 1, n) {
             return false; // "“…” — Michelle Rempel"
         }
+        let introduced = u >= 2
+            && matches!(self.punct(u - 1), Some(',' | ':'))
+            && self.word(u - 2).is_some_and(|w| cue(w).is_some());
+        if introduced && self.region(u).is_some_and(|r| !r.single) {
+            // "Trump boasted, “That makes me smart.” He …": the quotation has its
+            // attribution before it, so what follows is a new sentence.
+            return true;
+        }
         let mut k = u + 1;
         while k < n && matches!(self.punct(k), Some(',' | '—' | '–' | '-')) {
             k += 1;
