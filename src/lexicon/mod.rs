@@ -146,6 +146,8 @@ word_sets! {
     TITLES = "titles.txt";
     /// Hearer objects of a reporting verb ("told reporters").
     HEARER_OBJECTS = "hearer_objects.txt";
+    /// Reporting verbs that never stand before their subject ("tell").
+    UNINVERTED_CUES = "uninverted_cues.txt";
     /// Words that open a coordinated or subordinate clause.
     CLAUSE_OPENERS = "clause_openers.txt";
     /// Relative pronouns ("who", "which").
@@ -190,6 +192,11 @@ word_sets! {
     APPOSITION_BREAKERS = "apposition_breakers.txt";
     /// Contracted endings after an apostrophe ("s", "re", "ll").
     CLITICS = "clitics.txt";
+}
+
+/// A reporting verb (lemma) that takes a hearer and never stands before its subject ("tell").
+pub fn is_uninverted_cue(lemma: &str) -> bool {
+    UNINVERTED_CUES.contains(lemma)
 }
 
 /// A hearer object standing alone after "told", "urged" ("reporters", "them").

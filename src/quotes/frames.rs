@@ -155,7 +155,10 @@ impl<'a> Doc<'a> {
                 // apposition before it ("Megan Hester, senior associate, said …"); else a
                 // nominal after it ("…,” says the bow-tied maverick).
                 let inv = self.inverted_subject(cue_end, e, class);
-                let inv_proper = inv.is_some_and(|(_, z)| self.is_cap(z - 1));
+                // After "told" a name is the hearer, so an apposition before the cue wins
+                // ("Mr. Okafor, 62, told the Herald").
+                let uninverted = cue(lower).is_some_and(|(lemma, _)| is_uninverted_cue(lemma));
+                let inv_proper = inv.is_some_and(|(_, z)| self.is_cap(z - 1)) && !uninverted;
                 let appos = if comma_before && !inv_proper {
                     self.apposition_subject(s, b)
                 } else {

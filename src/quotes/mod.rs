@@ -33,7 +33,7 @@ use crate::lexicon::{
     is_be_form, is_caption_word, is_clause_opener, is_evidence_verb, is_hearer_object,
     is_not_content_opener, is_org_head, is_passive_auxiliary, is_plural_collective,
     is_possessive_determiner, is_preposition, is_relative_pronoun, is_time_noun, is_time_opener,
-    is_title_case_minor, is_verb_group_word, phrasal_cue,
+    is_title_case_minor, is_uninverted_cue, is_verb_group_word, phrasal_cue,
 };
 use crate::text::marks::trim_span;
 use crate::text::{Region, TextAnalysis, Tok, TokKind};

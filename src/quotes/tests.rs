@@ -931,3 +931,27 @@ fn a_relative_clause_between_subject_and_cue_is_skipped() {
         ("the plan had failed", "told", "Kim Lee")
     );
 }
+
+#[test]
+fn a_name_after_told_is_the_hearer_not_an_inverted_speaker() {
+    for (t, speaker) in [
+        (
+            "\"I never saw it coming,\" Mr. Okafor, 62, told the Herald.",
+            "Mr. Okafor",
+        ),
+        (
+            "\"I never saw it coming,\" Okafor, 62, told Reuters.",
+            "Okafor",
+        ),
+        // Other cues do stand before their subject.
+        ("\"Why now?\" asked Okafor.", "Okafor"),
+    ] {
+        let got = rows(t);
+        assert_eq!(got.len(), 1, "{t}");
+        assert_eq!(
+            (got[0].1.as_str(), got[0].3.as_str()),
+            (&t[1..t[1..].find('"').unwrap() + 1], speaker),
+            "{t}"
+        );
+    }
+}
