@@ -206,7 +206,7 @@ impl<'a> Doc<'a> {
                 .is_some_and(|w| !self.is_cap(k - 1) && !is_np_stop(w))
         {
             let np = self.np_backward(s, k - 1)?;
-            if self.word(np.0).is_some_and(is_determiner) {
+            if self.word(np.0).is_some_and(is_determiner_or_possessive) {
                 return Some(((k + 1, comma), true));
             }
         }
@@ -234,7 +234,7 @@ impl<'a> Doc<'a> {
             return None; // an age ("Clinton, 35, the daughter of …"): look further back
         }
         // The subject must look like a name or a determined nominal, not a clause fragment.
-        let det = self.word(np.0).is_some_and(is_determiner);
+        let det = self.word(np.0).is_some_and(is_determiner_or_possessive);
         let subject = if self.is_cap(np.1 - 1) {
             np
         } else if det && np.1 - np.0 <= 5 {
@@ -351,4 +351,9 @@ impl<'a> Doc<'a> {
         }
         r
     }
+}
+
+/// A determiner, or a possessive name that determines the noun after it ("Ruiz’s spokesman").
+fn is_determiner_or_possessive(w: &str) -> bool {
+    is_determiner(w) || (w.len() > 2 && (w.ends_with("'s") || w.ends_with("’s")))
 }

@@ -955,3 +955,17 @@ fn a_name_after_told_is_the_hearer_not_an_inverted_speaker() {
         );
     }
 }
+
+#[test]
+fn an_apposition_after_a_possessive_nominal_names_the_speaker() {
+    let t = "Ruiz’s spokesman, Tom Hale, said the senator was unavailable.";
+    assert_eq!(
+        rows(t),
+        vec![row(
+            "indirect",
+            "the senator was unavailable",
+            "said",
+            "Tom Hale"
+        )]
+    );
+}
