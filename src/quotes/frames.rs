@@ -444,8 +444,19 @@ impl<'a> Doc<'a> {
     }
 
     /// "in his turn to answer the question, “…”": when a quotation follows a comma or colon
-    /// inside the content and ends it, the quotation alone is the content.
+    /// inside the content and ends it, the quotation alone is the content. So too when the
+    /// content opens with a quotation closed by a comma ("said, “We are done,” before leaving"):
+    /// the rest is the writer's.
     pub(super) fn content_core(&self, (a, b): (usize, usize)) -> (usize, usize) {
+        if b > a + 1
+            && self
+                .region(a)
+                .is_some_and(|r| !r.single && !self.is_name_like(a, r))
+            && self.region(a).and_then(|r| self.region_last_char(r)) == Some(',')
+            && !(a + 1..b).any(|k| self.region(k).is_some())
+        {
+            return (a, a + 1);
+        }
         for k in a..b {
             if self.region(k).is_some()
                 && k > a

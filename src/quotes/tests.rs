@@ -969,3 +969,16 @@ fn an_apposition_after_a_possessive_nominal_names_the_speaker() {
         )]
     );
 }
+
+#[test]
+fn the_writers_words_after_a_quotation_are_no_content() {
+    // A quotation closed by a comma ends the content; the rest is the writer's.
+    let t = "Ruiz said, \"We are done,\" before leaving the room.";
+    assert_eq!(rows(t), vec![row("direct", "We are done,", "said", "Ruiz")]);
+    // A phrase opened by a preposition is no content of its own.
+    let t = "\"The vote was rigged,\" Ruiz claimed, without offering evidence.";
+    assert_eq!(
+        rows(t),
+        vec![row("direct", "The vote was rigged,", "claimed", "Ruiz")]
+    );
+}
