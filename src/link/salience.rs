@@ -54,6 +54,9 @@ impl<'a> Ctx<'a> {
         // Only pre-modifiers (names, titles, role nouns) between the clause start and the mention.
         let mut k = ti;
         let mut n = 0;
+        // A lower-case word that is no role noun, between the mention and a name before it, is
+        // a verb: "Tom Hale met Ana Ruiz" has Ana Ruiz as its object.
+        let mut plain_word = false;
         while k > 0 {
             let t = &self.toks[k - 1];
             match t.kind {
@@ -63,6 +66,12 @@ impl<'a> Ctx<'a> {
                 }
                 TokKind::Word => {
                     let w = t.lower.as_str();
+                    if t.is_cap(self.text) && plain_word && !self.starts_sentence(k - 1) {
+                        return false;
+                    }
+                    if !t.is_cap(self.text) && !super::roles::is_role_noun(t, self.text) {
+                        plain_word = true;
+                    }
                     let verbish = !t.is_cap(self.text)
                         && (w.ends_with("ed") || w.ends_with("ing") || is_cue_word(w));
                     if n >= 5
@@ -82,6 +91,19 @@ impl<'a> Ctx<'a> {
             k -= 1;
         }
         true
+    }
+
+    /// Does token `i` open a sentence (text start, a line break or a sentence stop before it)?
+    fn starts_sentence(&self, i: usize) -> bool {
+        i == 0
+            || self.toks[..i]
+                .iter()
+                .rev()
+                .find(|t| t.kind != TokKind::Mark)
+                .is_none_or(|t| {
+                    t.kind == TokKind::Break
+                        || (t.kind == TokKind::Punct && matches!(t.ch, '.' | '!' | '?' | ':'))
+                })
     }
 
     /// Is `pos` in a headline, a "READ MORE:"/"WATCH:" line, or an embedded post's sign-off

@@ -293,6 +293,12 @@ const SPEAKER_CASES: &[SpeakerCase] = &[
         &["Kevin Haley", "Kevin Haley"],
     ),
     (
+        "a person after a verb is its object, no subject for a later pronoun",
+        "Tom Hale met Ana Ruiz in Paris. \u{201c}She is brilliant,\u{201d} he said.",
+        &[("Tom Hale", 0, Per), ("Ana Ruiz", 0, Per)],
+        &["Tom Hale"],
+    ),
+    (
         "two people with one surname: each quote keeps its own",
         "John Smith met Jane Smith. \u{201c}We disagree,\u{201d} Jane Smith said. \u{201c}We will see,\u{201d} John Smith said.",
         &[("John Smith", 0, Per), ("Jane Smith", 0, Per), ("Jane Smith", 1, Per), ("John Smith", 1, Per)],
