@@ -390,13 +390,13 @@ fn assemble(
                 && !spans
                     .iter()
                     .any(|t| t.start < cs && cs <= t.end && t.role != Role::Cue)
-                && is_verb_group_word(&text[words[cs - 1].start..words[cs - 1].end].to_lowercase())
+                && is_verb_group_word(&words[cs - 1].as_str(text).to_lowercase())
             {
                 cs -= 1;
             }
             // A preposition between the cue and its content is the cue's ("voted against").
             let mut ce = cue.end;
-            if ce + 1 == a && is_preposition(&text[words[ce].start..words[ce].end].to_lowercase()) {
+            if ce + 1 == a && is_preposition(&words[ce].as_str(text).to_lowercase()) {
                 ce += 1;
             }
             Quote {

@@ -335,6 +335,11 @@ pub fn is_verb_group_word(lower: &str) -> bool {
         && !matches!(lower, "today" | "yesterday")
 }
 
+/// A word with a possessive "'s" ("Ruiz’s", "the mayor's"): it determines the noun after it.
+pub fn is_possessive_word(w: &str) -> bool {
+    w.ends_with("'s") || w.ends_with("’s")
+}
+
 /// Modal and "do" auxiliaries ("would", "did", "can").
 pub fn is_modal(lower: &str) -> bool {
     MODALS.contains(lower)

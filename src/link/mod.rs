@@ -21,7 +21,9 @@ use crate::lexicon::{
     is_not_role_noun, is_np_stop, is_org_head, is_preposition, is_subject_pronoun, is_title,
     pronoun_gender, Gender,
 };
-use crate::lexicon::{is_apposition_breaker, is_article, is_np_coordinator, is_role_preposition};
+use crate::lexicon::{
+    is_apposition_breaker, is_article, is_np_coordinator, is_possessive_word, is_role_preposition,
+};
 use crate::text::paragraphs::paragraphs_between;
 use crate::text::{TextAnalysis, Tok, TokKind};
 use std::collections::HashMap;

@@ -66,21 +66,21 @@ impl<'a> Ctx<'a> {
                 }
                 TokKind::Word => {
                     let w = t.lower.as_str();
-                    if t.is_cap(self.text) && plain_word && !self.starts_sentence(k - 1) {
+                    let cap = t.is_cap(self.text);
+                    if cap && plain_word && !self.starts_sentence(k - 1) {
                         return false;
                     }
-                    if !t.is_cap(self.text) && !super::roles::is_role_noun(t, self.text) {
+                    if !cap && !super::roles::is_role_noun(t, self.text) {
                         plain_word = true;
                     }
-                    let verbish = !t.is_cap(self.text)
-                        && (w.ends_with("ed") || w.ends_with("ing") || is_cue_word(w));
+                    let verbish =
+                        !cap && (w.ends_with("ed") || w.ends_with("ing") || is_cue_word(w));
                     if n >= 5
                         || is_np_stop(w)
                         || is_determiner(w)
                         || is_subject_pronoun(w)
                         || verbish
-                        || w.ends_with("’s")
-                        || w.ends_with("'s")
+                        || is_possessive_word(w)
                     {
                         return false;
                     }

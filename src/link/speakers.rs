@@ -385,11 +385,8 @@ impl Discourse {
             entity: entity.map(EntityId),
             name,
             score: (q.score * (0.5 + 0.5 * conf)).clamp(0.0, 1.0),
-            mention: if q.speaker.is_none() {
-                outcome.mention
-            } else {
-                None
-            },
+            // Set only for a quote without a mention of its own (a follow-on).
+            mention: outcome.mention,
         }
     }
 }

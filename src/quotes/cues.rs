@@ -31,8 +31,7 @@ impl<'a> Doc<'a> {
         if let Some(p) = prev {
             if p == "to"
                 || is_determiner(p)
-                || p.ends_with("'s")
-                || p.ends_with("’s")
+                || is_possessive_word(p)
                 || p.chars().all(|c| c.is_ascii_digit())
             {
                 return None;

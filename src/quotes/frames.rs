@@ -448,13 +448,10 @@ impl<'a> Doc<'a> {
     /// content opens with a quotation closed by a comma ("said, “We are done,” before leaving"):
     /// the rest is the writer's.
     pub(super) fn content_core(&self, (a, b): (usize, usize)) -> (usize, usize) {
-        if b > a + 1
-            && self
-                .region(a)
-                .is_some_and(|r| !r.single && !self.is_name_like(a, r))
-            && self.region(a).and_then(|r| self.region_last_char(r)) == Some(',')
-            && !(a + 1..b).any(|k| self.region(k).is_some())
-        {
+        let opens_with_quotation = self.region(a).is_some_and(|r| {
+            !r.single && !self.is_name_like(a, r) && self.region_last_char(r) == Some(',')
+        });
+        if b > a + 1 && opens_with_quotation && !(a + 1..b).any(|k| self.region(k).is_some()) {
             return (a, a + 1);
         }
         for k in a..b {

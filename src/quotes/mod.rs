@@ -27,7 +27,8 @@ use crate::lexicon::{
 use crate::lexicon::{
     is_author_pronoun, is_clause_coordinator, is_ing_cue_lead_in, is_name_conjunction,
     is_name_joiner, is_negator, is_not_subject_opener, is_np_coordinator, is_origin_preposition,
-    is_plain_cue_lemma, is_role_preposition, is_source_contact_verb, is_subject_relative,
+    is_plain_cue_lemma, is_possessive_word, is_role_preposition, is_source_contact_verb,
+    is_subject_relative,
 };
 use crate::lexicon::{
     is_be_form, is_caption_word, is_clause_opener, is_evidence_verb, is_hearer_object,

@@ -88,8 +88,7 @@ impl<'a> Doc<'a> {
         let proper = self.is_cap(z - 1);
         let det = self.word(a).is_some_and(is_determiner)
             || is_subject_pronoun(first)
-            || first.ends_with("’s")
-            || first.ends_with("'s");
+            || is_possessive_word(first);
         if !(proper || (det && !class.object) || (!class.object && !self.is_cap(a))) {
             return None;
         }
@@ -355,5 +354,5 @@ impl<'a> Doc<'a> {
 
 /// A determiner, or a possessive name that determines the noun after it ("Ruiz’s spokesman").
 fn is_determiner_or_possessive(w: &str) -> bool {
-    is_determiner(w) || (w.len() > 2 && (w.ends_with("'s") || w.ends_with("’s")))
+    is_determiner(w) || is_possessive_word(w)
 }
